@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Socme.Client;
+using Socme.Core.Data;
+using Socme.Core.Data.Alerts;
+using Socme.Core.Features.Auth;
+using Socme.Core.Infrastructure;
+
+namespace Socme.Core.Features.Alerts;
+
+/// <summary>The alert list's filters and keyset pagination (newest first by alert time, then id).</summary>
+public static class AlertQueries
+{
+    /// <summary>Applies <paramref name="f"/> to a query already filtered by tenant.</summary>
+    public static IQueryable<AlertRecord> Filter(this IQueryable<AlertRecord> q, AlertFilter f, SocmeDbContext db, TenantScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(scope);
+        if (f.ClientId is { } clientId)
+        {
+            // Another tenant's client id filters to nothing rather than revealing it exists.
+            if (!scope.CanSee(clientId))
+            {
+                return q.Where(_ => false);
+            }
+            q = q.Where(a => a.ClientId == clientId);
+        }
+        if (f.NodeId is { } nodeId)
+        {
+            q = q.Where(a => a.NodeId == nodeId);
+        }
+        if (!string.IsNullOrEmpty(f.Source))
+        {
+            var source = AlertMapping.ParseSource(f.Source);
+            q = q.Where(a => a.Source == source);
+        }
+        if (!string.IsNullOrEmpty(f.Band))
+        {
+            var band = AlertMapping.ParseBand(f.Band);
+            q = q.Where(a => a.Band == band);
+        }
+        if (f.MinLevel is { } min)
+        {
+            if (min is < 0 or > 15)
+            {
+                throw ApiException.Validation("minLevel", "minLevel must be 0 to 15.");
+            }
+            q = q.Where(a => a.Level >= min);
+        }
+        if (!string.IsNullOrEmpty(f.Status))
+        {
+            var statuses = f.Status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(AlertMapping.ParseStatus).Distinct().ToList();
+            q = statuses.Count == 1 ? q.Where(a => a.Status == statuses[0]) : q.Where(a => statuses.Contains(a.Status));
+        }
+        if (!string.IsNullOrEmpty(f.RuleId))
+        {
+            q = q.Where(a => a.RuleId == f.RuleId);
+        }
+        if (f.From is { } from)
+        {
+            var ms = from.ToUnixTimeMilliseconds();
+            q = q.Where(a => a.TimeMs >= ms);
+        }
+        if (f.To is { } to)
+        {
+            var ms = to.ToUnixTimeMilliseconds();
+            q = q.Where(a => a.TimeMs < ms);
+        }
+        if (!string.IsNullOrWhiteSpace(f.Q))
+        {
+            var text = f.Q.Trim();
+            if (text.Length > 200)
+            {
+                throw ApiException.Validation("q", "q is at most 200 characters.");
+            }
+            var pattern = "%" + EscapeLike(text) + "%";
+            if (db.Database.IsNpgsql())
+            {
+                q = q.Where(a => EF.Functions.ILike(a.RuleDescription ?? "", pattern, "\\")
+                    || EF.Functions.ILike(a.Signature ?? "", pattern, "\\")
+                    || EF.Functions.ILike(a.AgentName ?? "", pattern, "\\")
+                    || a.SrcIp == text || a.DstIp == text || a.AgentIp == text || a.RuleId == text);
+            }
+            else
+            {
+                // SQLite's LIKE is case-insensitive for ASCII.
+                q = q.Where(a => EF.Functions.Like(a.RuleDescription ?? "", pattern, "\\")
+                    || EF.Functions.Like(a.Signature ?? "", pattern, "\\")
+                    || EF.Functions.Like(a.AgentName ?? "", pattern, "\\")
+                    || a.SrcIp == text || a.DstIp == text || a.AgentIp == text || a.RuleId == text);
+            }
+        }
+        return q;
+    }
+
+    private static string EscapeLike(string s) =>
+        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>Newest first; after <paramref name="cursor"/> when given.</summary>
+    public static IQueryable<AlertRecord> Page(this IQueryable<AlertRecord> q, string? cursor)
+    {
+        if (cursor is not null)
+        {
+            var (t, id) = DecodeCursor(cursor);
+            q = q.Where(a => a.TimeMs < t || (a.TimeMs == t && a.Id < id));
+        }
+        return q.OrderByDescending(a => a.TimeMs).ThenByDescending(a => a.Id);
+    }
+
+    public static string EncodeCursor(long timeMs, long id) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{timeMs}:{id}")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (long TimeMs, long Id) DecodeCursor(string cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        try
+        {
+            var b64 = cursor.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(b64)).Split(':');
+            if (parts.Length == 2
+                && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var t)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return (t, id);
+            }
+        }
+        catch (FormatException)
+        {
+            // fall through to the error below
+        }
+        throw ApiException.BadRequest("invalid_cursor", "The cursor is not valid; use the nextCursor of a previous page.");
+    }
+}

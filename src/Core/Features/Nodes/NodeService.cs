@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Socme.Client;
+using Socme.Core.Data;
+using Socme.Core.Data.Fleet;
+using Socme.Core.Features.Audit;
+using Socme.Core.Features.Auth;
+using Socme.Core.Infrastructure;
+
+namespace Socme.Core.Features.Nodes;
+
+/// <summary>Nodes: creation with a one-time enrolment code, enrolment, tokens, status from heartbeats.</summary>
+public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog audit, TimeProvider time, IOptions<FleetOptions> options)
+{
+    private const string CodePrefix = "SOCME-";
+    private FleetOptions Fleet => options.Value;
+
+    public async Task<NodeEnrollmentDto> CreateAsync(Guid clientId, CreateNodeRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        scope.EnsureCanSee(clientId, "Client");
+        if (!await db.Clients.AnyAsync(c => c.Id == clientId, ct))
+        {
+            throw ApiException.NotFound("Client");
+        }
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        {
+            throw ApiException.Validation("name", "A name of 1 to 200 characters is required.");
+        }
+        if (await db.Nodes.AnyAsync(n => n.ClientId == clientId && n.Name == name, ct))
+        {
+            throw ApiException.Conflict("node_name_taken", $"This client already has a node named '{name}'.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var node = new Node { Id = Guid.CreateVersion7(), ClientId = clientId, Name = name, CreatedAt = now };
+        var code = IssueCode(node, now);
+        db.Nodes.Add(node);
+        audit.Add("node.create", clientId, node.Id.ToString(), new { node.Name });
+        await db.SaveChangesAsync(ct);
+        return new NodeEnrollmentDto(node.Id, node.Name, code, node.EnrollmentExpiresAt!.Value);
+    }
+
+    /// <summary>Issues a new one-time code for an existing node (re-enrolment); the current token stays valid until then.</summary>
+    public async Task<NodeEnrollmentDto> NewEnrollmentCodeAsync(Guid nodeId, CancellationToken ct)
+    {
+        var node = await FindAsync(nodeId, ct);
+        var code = IssueCode(node, time.GetUtcNow().UtcDateTime);
+        audit.Add("node.enrollment_code", node.ClientId, node.Id.ToString());
+        await db.SaveChangesAsync(ct);
+        return new NodeEnrollmentDto(node.Id, node.Name, code, node.EnrollmentExpiresAt!.Value);
+    }
+
+    private string IssueCode(Node node, DateTime now)
+    {
+        var code = CodePrefix + Secrets.NewCode(20);
+        node.EnrollmentCodeHash = Secrets.Hash(code);
+        node.EnrollmentExpiresAt = now + Fleet.EnrollmentCodeLifetime;
+        return code;
+    }
+
+    /// <summary>
+    /// Exchanges a one-time code for the node's long-lived token. An unknown, used or expired code gets the
+    /// same 400 (no oracle); the audit log records which it was.
+    /// </summary>
+    public async Task<EnrollResponse> EnrollAsync(EnrollRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var code = request.Code?.Trim() ?? "";
+        var hostname = request.Hostname?.Trim() ?? "";
+        if (hostname.Length is 0 or > 255)
+        {
+            throw ApiException.Validation("hostname", "A hostname of 1 to 255 characters is required.");
+        }
+        var keys = (request.SshHostKeys ?? []).Select(k => k.Trim()).Where(k => k.Length > 0).ToList();
+        if (keys.Count > 16 || keys.Any(k => k.Length > 16 * 1024 || !k.StartsWith("ssh-", StringComparison.Ordinal) && !k.StartsWith("ecdsa-", StringComparison.Ordinal) || k.Contains('\n', StringComparison.Ordinal)))
+        {
+            throw ApiException.Validation("sshHostKeys", "Each SSH host key must be one OpenSSH public key line (ssh-ed25519 …, ecdsa-sha2-… or ssh-rsa …); at most 16.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var codeHash = Secrets.Hash(code);
+        var node = code.Length is > 0 and <= 64 ? await db.Nodes.FirstOrDefaultAsync(n => n.EnrollmentCodeHash == codeHash, ct) : null;
+        if (node is null || node.EnrollmentExpiresAt is not { } expires || expires <= now)
+        {
+            // A used code is kept (hash only) so that a second use, a sign of a leaked code, is audited against its node.
+            var reason = node is null ? "unknown" : node.EnrollmentExpiresAt is null ? "already_used" : "expired";
+            await audit.WriteAsync("node.enroll", node?.ClientId, node?.Id.ToString(), new { reason, hostname }, success: false, actor: "anonymous", ct: ct);
+            throw ApiException.BadRequest("enrollment_code_invalid", "The enrolment code is unknown, already used or expired. Ask the SOC for a new one.");
+        }
+        var token = Secrets.NewToken(BearerTokenHandler.NodeTokenPrefix);
+        node.TokenHash = Secrets.Hash(token);
+        node.TokenIssuedAt = now;
+        node.EnrollmentExpiresAt = null;
+        node.EnrolledAt = now;
+        node.Hostname = hostname;
+        node.SshHostKeys = keys.Count == 0 ? null : string.Join('\n', keys);
+        node.AgentVersion = request.AgentVersion is { Length: <= 64 } v ? v : null;
+        audit.Add("node.enroll", node.ClientId, node.Id.ToString(), new { hostname, sshHostKeys = keys.Count }, actor: $"node:{node.Id}");
+        await db.SaveChangesAsync(ct);
+        return new EnrollResponse(node.Id, node.ClientId, token);
+    }
+
+    /// <summary>Issues a new token; the old one stops working at once.</summary>
+    public async Task<NodeTokenDto> RotateTokenAsync(Guid nodeId, CancellationToken ct)
+    {
+        var node = await FindAsync(nodeId, ct);
+        var token = Secrets.NewToken(BearerTokenHandler.NodeTokenPrefix);
+        node.TokenHash = Secrets.Hash(token);
+        node.TokenIssuedAt = time.GetUtcNow().UtcDateTime;
+        audit.Add("node.rotate_token", node.ClientId, node.Id.ToString());
+        await db.SaveChangesAsync(ct);
+        return new NodeTokenDto(node.Id, token);
+    }
+
+    /// <summary>Deletes a node with no alerts; a node with alerts is refused (delete its client with force, or keep it).</summary>
+    public async Task DeleteAsync(Guid nodeId, CancellationToken ct)
+    {
+        var node = await FindAsync(nodeId, ct);
+        var alerts = await db.Alerts.LongCountAsync(a => a.NodeId == nodeId, ct);
+        if (alerts > 0)
+        {
+            throw ApiException.Conflict("node_has_alerts", $"Node '{node.Name}' has {alerts} alert(s); rotate its token to cut it off, or delete its client with force=true.");
+        }
+        db.Nodes.Remove(node);
+        audit.Add("node.delete", node.ClientId, node.Id.ToString(), new { node.Name });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<NodeDto>> ListAsync(Guid? clientId, CancellationToken ct)
+    {
+        var q = db.Nodes.AsNoTracking().VisibleTo(scope);
+        if (clientId is { } c)
+        {
+            scope.EnsureCanSee(c, "Client");
+            if (!await db.Clients.AnyAsync(x => x.Id == c, ct))
+            {
+                throw ApiException.NotFound("Client");
+            }
+            q = q.Where(n => n.ClientId == c);
+        }
+        var rows = await q.OrderBy(n => n.Name).ToListAsync(ct);
+        return rows.Select(ToDto).ToList();
+    }
+
+    public async Task<NodeDto> GetAsync(Guid nodeId, CancellationToken ct) => ToDto(await FindAsync(nodeId, ct));
+
+    private async Task<Node> FindAsync(Guid nodeId, CancellationToken ct) =>
+        ApiException.OrNotFound(await db.Nodes.VisibleTo(scope).FirstOrDefaultAsync(n => n.Id == nodeId, ct), "Node");
+
+    public NodeStatus StatusOf(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (node.EnrolledAt is null)
+        {
+            return NodeStatus.Pending;
+        }
+        if (node.LastSeenAt is not { } seen)
+        {
+            return NodeStatus.NeverSeen;
+        }
+        var silent = time.GetUtcNow().UtcDateTime - seen;
+        return silent >= Fleet.OfflineAfter ? NodeStatus.Offline : silent >= Fleet.StaleAfter ? NodeStatus.Stale : NodeStatus.Online;
+    }
+
+    private NodeDto ToDto(Node n) => new(
+        n.Id, n.ClientId, n.Name, n.Hostname, StatusOf(n), n.CreatedAt, n.EnrolledAt, n.LastSeenAt,
+        n.EnrollmentExpiresAt, n.AgentVersion,
+        n.SshHostKeys is null ? [] : n.SshHostKeys.Split('\n'),
+        n.LatestVitals is null ? null : JsonSerializer.Deserialize<NodeVitals>(n.LatestVitals, SocmeClient.JsonOptions));
+}

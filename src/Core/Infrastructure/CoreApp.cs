@@ -1,0 +1,126 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Socme.Core.Features.Alerts;
+using Socme.Core.Features.Audit;
+using Socme.Core.Features.Auth;
+using Socme.Core.Features.Clients;
+using Socme.Core.Features.Ingest;
+using Socme.Core.Features.Nodes;
+using Socme.Core.Features.Users;
+
+namespace Socme.Core.Infrastructure;
+
+/// <summary>Composes the core: configuration, services of every feature, middleware and endpoints.</summary>
+internal static class CoreApp
+{
+    public const string EnvironmentPrefix = "SOCME_";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(CoreApp).Assembly.GetName().Name });
+        AddPrefixedEnvironmentBeforeCommandLine(builder.Configuration);
+
+        var services = builder.Services;
+        services.AddOptions<CoreOptions>().Bind(builder.Configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.TryAddSingletonTimeProvider();
+        services.AddSocmeDatabase();
+        services.AddDataProtection().SetApplicationName("socme");
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceScopeFactory>((o, scopes) => o.XmlRepository = new DbXmlRepository(scopes));
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions.TryAdd("code", DefaultCode(ctx.ProblemDetails.Status));
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        services.AddOpenApi();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                var http = ctx.HttpContext;
+                http.Response.Headers.RetryAfter = IngestEndpoints.RetryAfterSeconds(http, ctx.Lease);
+                var problem = new ProblemDetails { Status = 429, Detail = "Too many requests; retry after the Retry-After delay." };
+                problem.Extensions["code"] = "too_many_requests";
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+                    .TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            };
+        });
+
+        services.AddSocmeAuth();
+        services.AddAudit();
+        services.AddClients();
+        services.AddNodes();
+        services.AddIngest();
+        services.AddAlerts();
+        services.AddUsers();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapClientEndpoints();
+        api.MapNodeEndpoints();
+        api.MapIngestEndpoints();
+        api.MapAlertEndpoints();
+        api.MapUserEndpoints();
+        api.MapLoginEndpoints();
+        api.MapAuditEndpoints();
+        return app;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary><c>SOCME_</c> environment variables override appsettings.json; the command line overrides both.</summary>
+    private static void AddPrefixedEnvironmentBeforeCommandLine(ConfigurationManager configuration)
+    {
+        var sources = configuration.Sources;
+        var commandLine = sources.ToList().FindIndex(s => s is CommandLineConfigurationSource);
+        var env = new Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix = EnvironmentPrefix };
+        if (commandLine < 0)
+        {
+            sources.Add(env);
+        }
+        else
+        {
+            sources.Insert(commandLine, env);
+        }
+    }
+
+    private static string DefaultCode(int? status) => status switch
+    {
+        400 => "malformed_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        422 => "validation_failed",
+        429 => "too_many_requests",
+        _ => "error",
+    };
+}
