@@ -106,6 +106,9 @@ public sealed record SpoolVitals(long Depth, long Bytes, double? OldestAgeSecond
 
 public sealed record HeartbeatResult(DateTimeOffset ReceivedAt);
 
+/// <summary>One heartbeat of a node's vitals history.</summary>
+public sealed record HeartbeatDto(DateTimeOffset ReceivedAt, NodeVitals Vitals);
+
 // ---- alerts ----
 
 public sealed record AlertDto(

@@ -49,6 +49,8 @@ public sealed class SocmeClient(HttpClient http)
     public Task<IReadOnlyList<NodeDto>> ListNodesAsync(Guid? clientId = null, CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<NodeDto>>(clientId is { } c ? $"api/v1/clients/{c}/nodes" : "api/v1/nodes", ct);
     public Task<NodeDto> GetNodeAsync(Guid nodeId, CancellationToken ct = default) => GetAsync<NodeDto>($"api/v1/nodes/{nodeId}", ct);
+    public Task<IReadOnlyList<HeartbeatDto>> NodeHeartbeatsAsync(Guid nodeId, int? limit = null, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<HeartbeatDto>>($"api/v1/nodes/{nodeId}/heartbeats" + (limit is { } l ? $"?limit={l.ToString(CultureInfo.InvariantCulture)}" : ""), ct);
     public Task DeleteNodeAsync(Guid nodeId, CancellationToken ct = default) => SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/nodes/{nodeId}", null, ct);
     public Task<NodeTokenDto> RotateNodeTokenAsync(Guid nodeId, CancellationToken ct = default) => PostAsync<NodeTokenDto>($"api/v1/nodes/{nodeId}/rotate-token", null, ct);
     public Task<NodeEnrollmentDto> NewEnrollmentCodeAsync(Guid nodeId, CancellationToken ct = default) => PostAsync<NodeEnrollmentDto>($"api/v1/nodes/{nodeId}/enrollment-code", null, ct);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Socme.Client;
 using Socme.Core.Tests.Infrastructure;
 
@@ -37,6 +38,36 @@ public sealed class HeartbeatTests
         Assert.Equal("4.14.7", online.Vitals!.Wazuh!.Manager!.Version);
         Assert.Equal(42, online.Vitals.Suricata!.Alerts24h);
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero), online.LastSeenAt);
+        await ((IAsyncLifetime)core).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task History_IsKeptForTheRetention_ThenPruned_AndTenantScoped()
+    {
+        await using var core = new CoreFactory().WithManualTime(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero))
+            .Setting("Fleet:HeartbeatRetention", "2.00:00:00");
+        await ((IAsyncLifetime)core).InitializeAsync();
+        var admin = await core.AdminAsync();
+        var client = await CoreFactory.ClientAsync(admin);
+        var other = await CoreFactory.ClientAsync(admin);
+        var (node, enrolled) = await core.NodeAsync(admin, client.Id);
+        var (otherUser, _) = await core.UserAsync(admin, "client", clientId: other.Id);
+        for (var day = 0; day < 4; day++)
+        {
+            await node.HeartbeatAsync(new NodeVitals { Hostname = "sensor-1", UptimeSeconds = day * 86_400 });
+            core.Time!.Advance(TimeSpan.FromDays(1));
+        }
+
+        var before = await admin.NodeHeartbeatsAsync(enrolled.NodeId);
+        await using (var scope = core.Services.CreateAsyncScope())
+        {
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<Socme.Core.Features.Nodes.HeartbeatRetention>().PruneAsync(CancellationToken.None));
+        }
+        var after = await admin.NodeHeartbeatsAsync(enrolled.NodeId);
+
+        Assert.Equal([3 * 86_400L, 2 * 86_400L, 86_400L, 0L], before.Select(h => h.Vitals.UptimeSeconds!.Value));
+        Assert.Equal([3 * 86_400L, 2 * 86_400L], after.Select(h => h.Vitals.UptimeSeconds!.Value));
+        await ApiAssert.FailsAsync(HttpStatusCode.NotFound, () => otherUser.NodeHeartbeatsAsync(enrolled.NodeId));
         await ((IAsyncLifetime)core).DisposeAsync();
     }
 

@@ -58,26 +58,57 @@ public sealed class HeartbeatService(SocmeDbContext db, TenantScope scope, TimeP
         await db.SaveChangesAsync(ct);
         return new HeartbeatResult(now);
     }
+
+    /// <summary>A node's vitals history, newest first, within the caller's tenant scope.</summary>
+    public async Task<IReadOnlyList<HeartbeatDto>> HistoryAsync(Guid nodeId, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
+    {
+        if (!await db.Nodes.VisibleTo(scope).AnyAsync(n => n.Id == nodeId, ct))
+        {
+            throw ApiException.NotFound("Node");
+        }
+        var q = db.NodeHeartbeats.AsNoTracking().VisibleTo(scope).Where(h => h.NodeId == nodeId);
+        if (from is { } f)
+        {
+            var fu = f.UtcDateTime;
+            q = q.Where(h => h.ReceivedAt >= fu);
+        }
+        if (to is { } t)
+        {
+            var tu = t.UtcDateTime;
+            q = q.Where(h => h.ReceivedAt < tu);
+        }
+        var rows = await q.OrderByDescending(h => h.ReceivedAt).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToListAsync(ct);
+        return rows.Select(h => new HeartbeatDto(h.ReceivedAt, JsonSerializer.Deserialize<NodeVitals>(h.Vitals, SocmeClient.JsonOptions)!)).ToList();
+    }
 }
 
-/// <summary>Deletes heartbeat history older than <see cref="FleetOptions.HeartbeatRetention"/>, hourly.</summary>
-internal sealed class HeartbeatRetentionService(IServiceScopeFactory scopes, TimeProvider time, IOptions<FleetOptions> options, ILogger<HeartbeatRetentionService> log)
+/// <summary>Deletes heartbeat history older than <see cref="FleetOptions.HeartbeatRetention"/>.</summary>
+public sealed class HeartbeatRetention(SocmeDbContext db, TimeProvider time, IOptions<FleetOptions> options)
+{
+    /// <summary>Deletes what is past retention; returns how many heartbeats were deleted.</summary>
+    public Task<int> PruneAsync(CancellationToken ct)
+    {
+        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.HeartbeatRetention;
+        return db.NodeHeartbeats.Where(h => h.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
+    }
+}
+
+/// <summary>Runs <see cref="HeartbeatRetention"/> hourly.</summary>
+internal sealed class HeartbeatRetentionService(IServiceScopeFactory scopes, TimeProvider time, ILogger<HeartbeatRetentionService> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await using var s = scopes.CreateAsyncScope();
-                var db = s.ServiceProvider.GetRequiredService<SocmeDbContext>();
-                var cutoff = time.GetUtcNow().UtcDateTime - options.Value.HeartbeatRetention;
-                var deleted = await db.NodeHeartbeats.Where(h => h.ReceivedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                var deleted = await s.ServiceProvider.GetRequiredService<HeartbeatRetention>().PruneAsync(stoppingToken);
                 if (deleted > 0)
                 {
-                    log.LogInformation("Deleted {Count} heartbeat(s) older than {Cutoff}", deleted, cutoff);
+                    log.LogInformation("Deleted {Count} heartbeat(s) past retention", deleted);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -85,6 +116,5 @@ internal sealed class HeartbeatRetentionService(IServiceScopeFactory scopes, Tim
                 log.LogWarning(e, "Heartbeat retention pass failed; will retry");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -15,6 +15,7 @@ internal static class NodeEndpoints
         services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<NodeService>();
         services.AddScoped<HeartbeatService>();
+        services.AddScoped<HeartbeatRetention>();
         services.AddHostedService<HeartbeatRetentionService>();
         services.AddPerAddressRateLimit(EnrollRateLimit, sp => sp.GetRequiredService<IOptions<FleetOptions>>().Value.EnrollmentAttemptsPerMinute);
         return services;
@@ -35,6 +36,9 @@ internal static class NodeEndpoints
             .WithName("Nodes_List").RequireAuthorization(Policies.User);
         g.MapGet("/{nodeId:guid}", (Guid nodeId, NodeService s, CancellationToken ct) => s.GetAsync(nodeId, ct))
             .WithName("Nodes_Get").RequireAuthorization(Policies.User);
+        g.MapGet("/{nodeId:guid}/heartbeats", (Guid nodeId, DateTimeOffset? from, DateTimeOffset? to, int? limit, HeartbeatService s, CancellationToken ct) =>
+                s.HistoryAsync(nodeId, from, to, limit, ct))
+            .WithName("Nodes_Heartbeats").RequireAuthorization(Policies.User);
         g.MapDelete("/{nodeId:guid}", async Task<NoContent> (Guid nodeId, NodeService s, CancellationToken ct) =>
         {
             await s.DeleteAsync(nodeId, ct);
