@@ -102,6 +102,19 @@ public sealed class TenantIsolationTests(CoreFactory core) : IClassFixture<CoreF
     }
 
     [Fact]
+    public async Task AnAlertCannotBeAssignedToAnAnalystWhoCannotSeeItsClient()
+    {
+        var t = await TwoTenantsAsync();
+        var (_, analystA) = await core.UserAsync(t.Admin, "analyst", scope: [t.A.Id]);
+
+        await ApiAssert.FailsAsync((HttpStatusCode)422, () => t.Admin.UpdateAlertAsync(t.AlertB.Id, new AlertUpdateRequest { AssigneeId = analystA.Id }), "validation_failed");
+        var assigned = await t.Admin.UpdateAlertAsync(t.AlertA.Id, new AlertUpdateRequest { AssigneeId = analystA.Id });
+
+        Assert.Equal(analystA.Id, assigned.AssigneeId);
+        Assert.Null((await t.Admin.GetAlertAsync(t.AlertB.Id)).Alert.AssigneeId);
+    }
+
+    [Fact]
     public async Task NodeToken_CannotReadTheApi_AndUserToken_CannotIngest()
     {
         var t = await TwoTenantsAsync();

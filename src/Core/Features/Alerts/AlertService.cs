@@ -51,8 +51,9 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
     public async Task<AlertDto> UpdateAsync(long id, AlertUpdateRequest update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        await EnsureAllowedAsync(update, ct);
+        var assigneeSees = await EnsureAllowedAsync(update, ct);
         var alert = await FindAsync(id, tracked: true, ct);
+        EnsureAssigneeSees(assigneeSees, alert);
         var changes = Apply(alert, update);
         if (changes.Count > 0)
         {
@@ -90,7 +91,7 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
         {
             throw ApiException.Validation("ids", "Give either ids or filter, not both.");
         }
-        await EnsureAllowedAsync(request.Update, ct);
+        var assigneeSees = await EnsureAllowedAsync(request.Update, ct);
         var q = db.Alerts.VisibleTo(scope);
         if (request.Ids is { } ids)
         {
@@ -111,6 +112,10 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
             throw new ApiException(422, "bulk_too_large", $"The selection has {matched} alerts; at most {MaxBulk} can be updated at once. Narrow the filter.");
         }
         var alerts = await q.ToListAsync(ct);
+        foreach (var alert in alerts)
+        {
+            EnsureAssigneeSees(assigneeSees, alert);
+        }
         var updated = 0;
         foreach (var alert in alerts)
         {
@@ -128,8 +133,12 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
         return new BulkAlertUpdateResult(matched, updated);
     }
 
-    /// <summary>Client-portal users may only acknowledge (and comment); assignees must be staff.</summary>
-    private async Task EnsureAllowedAsync(AlertUpdateRequest u, CancellationToken ct)
+    /// <summary>
+    /// Client-portal users may only acknowledge (and comment); an assignee must be active staff. Returns, when an
+    /// assignee is set, which clients the assignee may see (null: all), so that no alert is assigned to someone
+    /// who could not open it.
+    /// </summary>
+    private async Task<HashSet<Guid>?> EnsureAllowedAsync(AlertUpdateRequest u, CancellationToken ct)
     {
         if (scope.Role == UserRole.Client)
         {
@@ -141,13 +150,21 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
                 throw ApiException.Forbidden("forbidden_for_role", "Client users may acknowledge and comment on alerts, nothing else.");
             }
         }
-        if (u.AssigneeId is { } assignee)
+        if (u.AssigneeId is not { } assignee)
         {
-            var ok = await db.Users.AnyAsync(x => x.Id == assignee && !x.Disabled && (x.Role == UserRole.Admin || x.Role == UserRole.Analyst), ct);
-            if (!ok)
-            {
-                throw ApiException.Validation("assigneeId", "The assignee must be an active admin or analyst.");
-            }
+            return null;
+        }
+        var user = await db.Users.AsNoTracking().Include(x => x.ClientScopes)
+            .FirstOrDefaultAsync(x => x.Id == assignee && !x.Disabled && (x.Role == UserRole.Admin || x.Role == UserRole.Analyst), ct)
+            ?? throw ApiException.Validation("assigneeId", "The assignee must be an active admin or analyst.");
+        return user.Role == UserRole.Admin || user.AllClients ? null : user.ClientScopes.Select(c => c.ClientId).ToHashSet();
+    }
+
+    private static void EnsureAssigneeSees(HashSet<Guid>? assigneeClients, AlertRecord alert)
+    {
+        if (assigneeClients is not null && !assigneeClients.Contains(alert.ClientId))
+        {
+            throw ApiException.Validation("assigneeId", "The assignee cannot see this alert's client.");
         }
     }
 
