@@ -12,7 +12,7 @@ namespace Socme.Core.Tests.Infrastructure;
 /// A real core (the whole ASP.NET Core pipeline) on its own database. Tests talk to it over HTTP through the
 /// real <see cref="SocmeClient"/> and use the intent methods here to set up tenants, users and nodes.
 /// </summary>
-public sealed class CoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class CoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly Dictionary<string, string?> _settings = new()
     {
@@ -119,4 +119,10 @@ public sealed class CoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var enrolled = await Anonymous().EnrollAsync(new EnrollRequest(node.EnrollmentCode, "sensor.example", ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDxxTestKeyOnly test"]));
         return (As(enrolled.Token), enrolled);
     }
+}
+
+/// <summary>A <see cref="CoreFactory"/> on real Kestrel (a loopback port), for clients that open their own connections.</summary>
+public sealed class KestrelCoreFactory : CoreFactory
+{
+    public KestrelCoreFactory() => UseKestrel(0);
 }
