@@ -94,10 +94,12 @@ internal static class CoreApp
     }
 
     /// <summary><c>SOCME_</c> environment variables override appsettings.json; the command line overrides both.</summary>
-    private static void AddPrefixedEnvironmentBeforeCommandLine(ConfigurationManager configuration)
+    internal static void AddPrefixedEnvironmentBeforeCommandLine(ConfigurationManager configuration)
     {
         var sources = configuration.Sources;
-        var commandLine = sources.ToList().FindIndex(s => s is CommandLineConfigurationSource);
+        // The host adds a command-line source twice: once among the host settings (before appsettings.json) and
+        // once last. SOCME_* must sit just before the last one, so it overrides appsettings.json but not flags.
+        var commandLine = sources.ToList().FindLastIndex(s => s is CommandLineConfigurationSource);
         var env = new Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix = EnvironmentPrefix };
         if (commandLine < 0)
         {

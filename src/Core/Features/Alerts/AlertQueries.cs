@@ -105,7 +105,9 @@ public static class AlertQueries
         if (cursor is not null)
         {
             var (t, id) = DecodeCursor(cursor);
-            q = q.Where(a => a.TimeMs < t || (a.TimeMs == t && a.Id < id));
+            // The redundant TimeMs <= t lets PostgreSQL use the (client, time) indexes as a range; without it the
+            // OR makes it scan (measured: p99 173 ms → 8 ms at 1M alerts, docs/performance.md).
+            q = q.Where(a => a.TimeMs <= t && (a.TimeMs < t || (a.TimeMs == t && a.Id < id)));
         }
         return q.OrderByDescending(a => a.TimeMs).ThenByDescending(a => a.Id);
     }
