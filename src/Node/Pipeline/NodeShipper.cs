@@ -1,0 +1,471 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Socme.Client;
+using Socme.Node.DeadLetters;
+using Socme.Node.Enrollment;
+using Socme.Node.Spool;
+
+namespace Socme.Node.Pipeline;
+
+/// <summary>What the core's answer to one upload means for the shipper.</summary>
+internal enum ShipOutcomeKind
+{
+    /// <summary>200: the batch landed (some lines may be rejected).</summary>
+    Accepted,
+    /// <summary>413, 400, 422: the request as a whole is refused; split it, down to single lines.</summary>
+    Split,
+    /// <summary>401, 403: the token is refused; pause until it is replaced.</summary>
+    Unauthorized,
+    /// <summary>Anything else: retry the same batch later.</summary>
+    Retry,
+}
+
+internal readonly record struct ShipOutcome(ShipOutcomeKind Kind, string Reason, IngestResult? Result = null, string? Code = null, TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// Reads batches from the spool and uploads them to the core (<c>POST api/v1/ingest/alerts</c>, gzip NDJSON, bearer
+/// node token, <c>Idempotency-Key</c> = spool id and position of the batch's first record), one batch in flight, in
+/// spool order. On 200 the rejected lines are dead-lettered, then the spool is acknowledged and the sources'
+/// <c>acked</c> checkpoints move. 413 (and 400/422) split the batch; a single refused line is dead-lettered.
+/// 401/403 pause shipping with one log message until the token file changes. 429/503 wait for <c>Retry-After</c>;
+/// other failures back off exponentially with jitter between RetryMinDelay and RetryMaxDelay.
+/// </summary>
+internal sealed class NodeShipper : IDisposable
+{
+    public const string IngestPath = "api/v1/ingest/alerts";
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    private readonly DiskSpool _spool;
+    private readonly IReadOnlyDictionary<string, SourceState> _sources;
+    private readonly DeadLetterWriter _deadLetters;
+    private readonly TokenStore _tokens;
+    private readonly HttpClient _http;
+    private readonly PipelineStatus _status;
+    private readonly PipelineSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    private readonly List<SpoolRecordInfo> _batch = [];
+    private readonly List<(int Start, int Length)> _envelopeRanges = [];
+    private byte[] _envelopes = new byte[256 * 1024];
+    private int _envelopesLength;
+    private (SpoolRecordInfo Info, byte[] Envelope)? _carry;
+    private readonly MemoryStream _body = new();
+
+    private string? _token;
+    private int _failures;
+    private bool _paused;
+
+    public NodeShipper(DiskSpool spool, IReadOnlyDictionary<string, SourceState> sources, DeadLetterWriter deadLetters, TokenStore tokens,
+        HttpClient http, PipelineStatus status, PipelineSettings settings, TimeProvider time, ILogger log)
+    {
+        _spool = spool;
+        _sources = sources;
+        _deadLetters = deadLetters;
+        _tokens = tokens;
+        _http = http;
+        _status = status;
+        _settings = settings;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>Requests sent (for tests and diagnostics).</summary>
+    public long Requests { get; private set; }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            _token = _tokens.Read();
+            if (_token is null)
+            {
+                await PauseForTokenAsync($"No node token in {_tokens.FilePath}: enrol this node (socme-node enroll).", ct);
+            }
+            while (!ct.IsCancellationRequested)
+            {
+                await FillBatchAsync(ct);
+                await ShipBatchAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: the batch in flight was not acknowledged and is sent again after a restart.
+        }
+    }
+
+    private async Task FillBatchAsync(CancellationToken ct)
+    {
+        _batch.Clear();
+        _envelopeRanges.Clear();
+        _envelopesLength = 0;
+        long? firstAt = null;
+        var node = _settings.Node;
+        while (true)
+        {
+            var published = _spool.DataPublished;
+            if (_carry is { } carried)
+            {
+                _carry = null;
+                Add(carried.Info, carried.Envelope);
+            }
+            while (_batch.Count < node.BatchMaxCount && _spool.TryRead(out var info, out var envelope))
+            {
+                if (_batch.Count > 0 && _envelopesLength + envelope.Length + 1 > node.BatchMaxBytes)
+                {
+                    _carry = (info, envelope.ToArray());
+                    return;
+                }
+                Add(info, envelope);
+            }
+            if (_batch.Count >= node.BatchMaxCount || _envelopesLength >= node.BatchMaxBytes)
+            {
+                return;
+            }
+            if (_batch.Count == 0)
+            {
+                await published.WaitAsync(ct);
+                continue;
+            }
+            firstAt ??= _time.GetTimestamp();
+            var left = node.BatchMaxDelay - _time.GetElapsedTime(firstAt.Value);
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var delay = Task.Delay(left, _time, cts.Token);
+            await Task.WhenAny(published, delay);
+            await cts.CancelAsync();
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    private void Add(SpoolRecordInfo info, ReadOnlySpan<byte> envelope)
+    {
+        if (_envelopesLength + envelope.Length > _envelopes.Length)
+        {
+            Array.Resize(ref _envelopes, Math.Max(_envelopes.Length * 2, _envelopesLength + envelope.Length));
+        }
+        envelope.CopyTo(_envelopes.AsSpan(_envelopesLength));
+        _envelopeRanges.Add((_envelopesLength, envelope.Length));
+        _envelopesLength += envelope.Length;
+        _batch.Add(info);
+    }
+
+    private async Task ShipBatchAsync(CancellationToken ct)
+    {
+        var work = new Stack<(int Start, int Count)>();
+        work.Push((0, _batch.Count));
+        while (work.Count > 0)
+        {
+            var (start, count) = work.Peek();
+            var outcome = await SendAsync(start, count, ct);
+            switch (outcome.Kind)
+            {
+                case ShipOutcomeKind.Accepted:
+                    work.Pop();
+                    Delivered();
+                    await CompleteAsync(start, count, outcome.Result!, ct);
+                    break;
+                case ShipOutcomeKind.Split:
+                    work.Pop();
+                    Delivered();
+                    if (count > 1)
+                    {
+                        var half = count / 2;
+                        work.Push((start + half, count - half));
+                        work.Push((start, half));
+                        _log.LogInformation("The core refused a batch of {Count} alerts ({Reason}); sending it in two halves.", count, outcome.Reason);
+                    }
+                    else
+                    {
+                        await DeadLetterAsync([(start, outcome.Code ?? DeadLetterCodes.RefusedByCore, outcome.Reason)], ct);
+                        Ack(start, 1, rejected: [start]);
+                    }
+                    break;
+                case ShipOutcomeKind.Unauthorized:
+                    await PauseForTokenAsync($"The core refused the node token ({outcome.Reason}).", ct);
+                    break;
+                default:
+                    await BackOffAsync(outcome, ct);
+                    break;
+            }
+        }
+    }
+
+    private async Task<ShipOutcome> SendAsync(int start, int count, CancellationToken ct)
+    {
+        _body.SetLength(0);
+        await using (var gzip = new GZipStream(_body, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            for (var i = start; i < start + count; i++)
+            {
+                var (offset, length) = _envelopeRanges[i];
+                gzip.Write(_envelopes, offset, length);
+                gzip.WriteByte((byte)'\n');
+            }
+        }
+        var first = _batch[start].Location;
+        using var request = new HttpRequestMessage(HttpMethod.Post, IngestPath);
+        var content = new ByteArrayContent(_body.GetBuffer(), 0, (int)_body.Length);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        content.Headers.ContentEncoding.Add("gzip");
+        request.Content = content;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", string.Create(CultureInfo.InvariantCulture, $"{_spool.SpoolId}-{first.Segment}-{first.Offset}"));
+        _status.Shipped();
+        Requests++;
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            return await ClassifyAsync(response, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            return new ShipOutcome(ShipOutcomeKind.Retry, $"cannot reach the core: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new ShipOutcome(ShipOutcomeKind.Retry, $"the core did not answer within {_http.Timeout.TotalSeconds:0} s");
+        }
+        catch (IOException e)
+        {
+            return new ShipOutcome(ShipOutcomeKind.Retry, $"connection to the core failed: {e.Message}");
+        }
+    }
+
+    private async Task<ShipOutcome> ClassifyAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        if (response.IsSuccessStatusCode)
+        {
+            try
+            {
+                var result = JsonSerializer.Deserialize<IngestResult>(body, SocmeClient.JsonOptions);
+                if (result is not null)
+                {
+                    return new ShipOutcome(ShipOutcomeKind.Accepted, "", result with { Rejected = result.Rejected ?? [] });
+                }
+            }
+            catch (JsonException)
+            {
+                // Not an ingest answer (a proxy's page?): the alerts may not have landed, so retry.
+            }
+            return new ShipOutcome(ShipOutcomeKind.Retry, $"the core answered {status} without an ingest result");
+        }
+        var (code, detail) = Problem(body);
+        var reason = string.Create(CultureInfo.InvariantCulture, $"{status} {code ?? response.ReasonPhrase}{(detail is null ? "" : ": " + detail)}");
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ShipOutcome(ShipOutcomeKind.Unauthorized, reason),
+            HttpStatusCode.RequestEntityTooLarge => new ShipOutcome(ShipOutcomeKind.Split, reason, Code: DeadLetterCodes.PayloadTooLarge),
+            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new ShipOutcome(ShipOutcomeKind.Split, reason, Code: DeadLetterCodes.RefusedByCore),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new ShipOutcome(ShipOutcomeKind.Retry, reason, RetryAfter: RetryAfter(response)),
+            _ => new ShipOutcome(ShipOutcomeKind.Retry, reason),
+        };
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        TimeSpan? after = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
+        return after is { } a ? (a < TimeSpan.Zero ? TimeSpan.Zero : a > MaxRetryAfter ? MaxRetryAfter : a) : null;
+    }
+
+    private static (string? Code, string? Detail) Problem(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var code = doc.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                var detail = doc.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+                return (code, detail);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a ProblemDetails body.
+        }
+        return (null, null);
+    }
+
+    private async Task CompleteAsync(int start, int count, IngestResult result, CancellationToken ct)
+    {
+        var rejected = new List<(int Index, string Code, string Reason)>();
+        foreach (var r in result.Rejected)
+        {
+            if (r.Line >= 1 && r.Line <= count)
+            {
+                rejected.Add((start + r.Line - 1, r.Code, r.Reason));
+            }
+        }
+        if (rejected.Count > 0)
+        {
+            await DeadLetterAsync(rejected, ct);
+        }
+        _status.Acked();
+        Ack(start, count, [.. rejected.Select(r => r.Index)]);
+    }
+
+    /// <summary>Writes dead letters for batch records; waits for the disk rather than acknowledge without them.</summary>
+    private async Task DeadLetterAsync(IReadOnlyList<(int Index, string Code, string Reason)> lines, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var letters = lines.Select(l =>
+        {
+            var info = _batch[l.Index];
+            var raw = RawOf(_envelopes.AsSpan(_envelopeRanges[l.Index].Start, _envelopeRanges[l.Index].Length));
+            return DeadLetter.Create(now, info.SourceId, info.Position, l.Code, l.Reason, raw, raw.Length, _settings.DeadLetterLineBytes);
+        }).ToList();
+        while (true)
+        {
+            try
+            {
+                _deadLetters.Write(letters);
+                break;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogError("Cannot write dead letters to {File}: {Message}; retrying before acknowledging the batch.", _deadLetters.FilePath, e.Message);
+                _status.Error($"Cannot write dead letters: {e.Message}");
+                await Task.Delay(_settings.DiskRetryDelay, _time, ct);
+            }
+        }
+        foreach (var l in lines)
+        {
+            if (_sources.TryGetValue(_batch[l.Index].SourceId, out var s))
+            {
+                Interlocked.Increment(ref s.Rejected);
+                Interlocked.Increment(ref s.DeadLettered);
+            }
+        }
+    }
+
+    /// <summary>The original line inside an envelope this node wrote: after <c>,"raw":</c>, before the final brace.</summary>
+    internal static ReadOnlySpan<byte> RawOf(ReadOnlySpan<byte> envelope)
+    {
+        var at = envelope.IndexOf("\",\"raw\":"u8);
+        return at < 0 || envelope.Length < at + 9 ? envelope : envelope[(at + 8)..^1];
+    }
+
+    private void Ack(int start, int count, IReadOnlyCollection<int> rejected)
+    {
+        long bytes = 0;
+        var perSource = new List<(string Id, int Last, long Count, long Shipped)>(2);
+        for (var i = start; i < start + count; i++)
+        {
+            bytes += _batch[i].FrameBytes;
+            var id = _batch[i].SourceId;
+            var shipped = rejected.Contains(i) ? 0 : 1;
+            var k = perSource.FindIndex(p => p.Id == id);
+            if (k < 0)
+            {
+                perSource.Add((id, i, 1, shipped));
+            }
+            else
+            {
+                perSource[k] = (id, i, perSource[k].Count + 1, perSource[k].Shipped + shipped);
+            }
+        }
+        // The `acked` checkpoints first: they only state what the core has acknowledged, so they may run ahead of
+        // the spool's cursor; the cursor's ack then signals the end of the batch to whoever waits for room.
+        var now = _time.GetUtcNow();
+        foreach (var (id, last, n, shipped) in perSource)
+        {
+            if (!_sources.TryGetValue(id, out var state))
+            {
+                continue;
+            }
+            Interlocked.Add(ref state.AlertsShipped, shipped);
+            try
+            {
+                state.AdvanceAcked(_batch[last].Position, n, now);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogError("{Message}", e.Message);
+                _status.Error(e.Message);
+            }
+        }
+        _spool.Ack(_batch[start + count - 1].Next, count, bytes);
+    }
+
+    private void Delivered()
+    {
+        if (_failures > 0)
+        {
+            _log.LogInformation("The core accepts alerts again (after {Failures} failed attempt(s)); draining the spool.", _failures);
+            _failures = 0;
+        }
+        if (_paused)
+        {
+            _paused = false;
+            _status.Resume();
+            _log.LogInformation("The core accepts the node token again; shipping resumed.");
+        }
+    }
+
+    private async Task BackOffAsync(ShipOutcome outcome, CancellationToken ct)
+    {
+        _failures++;
+        var delay = outcome.RetryAfter ?? Backoff(_failures);
+        if (_failures == 1)
+        {
+            _log.LogWarning("Cannot deliver alerts to the core ({Reason}); they stay in the spool. Retrying in {Delay}, then with growing delays.", outcome.Reason, delay);
+        }
+        else
+        {
+            _log.LogDebug("Delivery attempt {Attempt} failed ({Reason}); retrying in {Delay}.", _failures, outcome.Reason, delay);
+        }
+        _status.Error($"Cannot deliver alerts to the core: {outcome.Reason}");
+        await Task.Delay(delay, _time, ct);
+    }
+
+    /// <summary>Exponential backoff with jitter: uniform in [min, min(max, min · 2^attempt)].</summary>
+    internal TimeSpan Backoff(int attempt)
+    {
+        var min = _settings.Node.RetryMinDelay;
+        var max = _settings.Node.RetryMaxDelay < min ? min : _settings.Node.RetryMaxDelay;
+        var ceiling = Math.Min(max.Ticks, min.Ticks * Math.Pow(2, Math.Min(attempt, 40)));
+        return TimeSpan.FromTicks(min.Ticks + (long)(_settings.Random.NextDouble() * (ceiling - min.Ticks)));
+    }
+
+    public void Dispose() => _body.Dispose();
+
+    private async Task PauseForTokenAsync(string reason, CancellationToken ct)
+    {
+        if (!_paused)
+        {
+            _paused = true;
+            _status.Pause(reason);
+            _status.Error(reason);
+            _log.LogError("{Reason} Shipping is paused; alerts keep spooling on disk (up to {MaxBytes} bytes, then reading pauses). Replace the token (socme-node enroll with a new code, or write {TokenFile}); shipping resumes by itself.",
+                reason, _spool.MaxBytes, _tokens.FilePath);
+        }
+        var stamp = _tokens.Stamp();
+        while (true)
+        {
+            await Task.Delay(_settings.TokenPollInterval, _time, ct);
+            var now = _tokens.Stamp();
+            if (now == stamp)
+            {
+                continue;
+            }
+            stamp = now;
+            var token = _tokens.Read();
+            if (token is not null)
+            {
+                _token = token;
+                _log.LogInformation("The token file changed; trying the new token.");
+                return;
+            }
+        }
+    }
+}
