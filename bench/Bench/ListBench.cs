@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using Socme.Alerts;
+using Socme.Client;
+
+namespace Socme.Bench;
+
+internal sealed record ListQueryResult(string Name, string Query, long Matching, int Items, int Requests, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs,
+    double OtherCpuSeconds = 0, double MachineCpuSeconds = 0, int Attempts = 1);
+
+internal sealed record ListResult(int Rows, int Clients, int NodesPerClient, string LoadMethod, double LoadSeconds, double LoadRowsPerSecond, double AnalyzeSeconds, long DatabaseBytes, List<ListQueryResult> Queries);
+
+/// <summary>
+/// The alert list query through HTTP at <see cref="BenchConfig.ListRows"/> stored alerts: 10 clients with 2 nodes each,
+/// alert times spread over 30 days, levels and sources from the corpus, statuses mostly new.
+/// </summary>
+internal sealed class ListBench(BenchConfig config, Provider provider, PostgresServer? pg)
+{
+    private const int ClientCount = 10;
+    private const int NodesPerClient = 2;
+
+    public async Task<ListResult> RunAsync(IReadOnlyList<CorpusLine> corpus)
+    {
+        var name = provider.ToString().ToLowerInvariant();
+        var dir = Path.Combine(config.WorkDir, "data", $"{name}-list");
+        Scratch.DeleteDirectory(dir);
+        Directory.CreateDirectory(dir);
+        var db = "socme_bench_list";
+        var target = provider == Provider.Sqlite
+            ? new CoreTarget(provider, dir, null)
+            : new CoreTarget(provider, dir, await pg!.CreateDatabaseAsync(db));
+        try
+        {
+            await CoreProcess.MigrateAsync(config, target, $"{name}-list.migrate");
+            var tenants = Enumerable.Range(0, ClientCount)
+                .Select(_ => (ClientId: Guid.NewGuid(), Nodes: (IReadOnlyList<Guid>)Enumerable.Range(0, NodesPerClient).Select(_ => Guid.NewGuid()).ToList()))
+                .ToList();
+            await RawInsert.SeedTenantsAsync(target, tenants);
+
+            var templates = Templates(corpus);
+            var now = TimeProvider.System.GetUtcNow();
+            Log.Info($"[{provider}] list: loading {config.ListRows:N0} alerts ({templates.Count} corpus templates) by the raw method");
+            var rows = Generate(templates, tenants, config.ListRows, now);
+            TimeSpan load;
+            string method;
+            var analyze = TimeSpan.Zero;
+            if (provider == Provider.Sqlite)
+            {
+                method = "prepared INSERT, 50,000 rows per transaction";
+                load = RawInsert.Sqlite(target, rows, 50_000);
+            }
+            else
+            {
+                method = "binary COPY, then VACUUM ANALYZE";
+                load = RawInsert.Postgres(target, rows);
+                var sw = Stopwatch.StartNew();
+                await using (var conn = new NpgsqlConnection(RawInsert.HarnessConnectionString(target)))
+                {
+                    await conn.OpenAsync();
+                    await using var cmd = new NpgsqlCommand("VACUUM ANALYZE alerts", conn) { CommandTimeout = 0 };
+                    await cmd.ExecuteNonQueryAsync();
+                }
+                analyze = sw.Elapsed;
+            }
+            Log.Info($"[{provider}] list: loaded in {load.TotalSeconds:0.0} s ({config.ListRows / load.TotalSeconds:N0} rows/s){(analyze > TimeSpan.Zero ? $", VACUUM ANALYZE {analyze.TotalSeconds:0.0} s" : "")}");
+            var size = provider == Provider.Sqlite
+                ? Directory.GetFiles(dir, "socme.db*").Sum(f => new FileInfo(f).Length)
+                : long.Parse(await pg!.ScalarAsync($"SELECT pg_database_size('{db}')"), CultureInfo.InvariantCulture);
+
+            var client0 = tenants[0].ClientId;
+            var deep = now.AddDays(-15).ToUnixTimeMilliseconds();
+            var deepCursor = Cursor(deep, long.MaxValue);
+            var queries = new List<(string Name, string Query, string CountSql)>
+            {
+                ("clientId + band=high + status=new", $"clientId={client0}&band=high&status=new&limit=50",
+                    $"client_id = {Lit(client0)} AND band = {(int)SeverityBand.High} AND status = 0"),
+                ("clientId + source=suricata + minLevel=10", $"clientId={client0}&source=suricata&minLevel=10&limit=50",
+                    $"client_id = {Lit(client0)} AND source = {(int)AlertSource.Suricata} AND level >= 10"),
+                ("clientId + band=high + status=new, next page (nextCursor of page 1)", "", ""),
+                ("clientId + band=high + status=new, page 15 days back (cursor)", $"clientId={client0}&band=high&status=new&limit=50&cursor={deepCursor}",
+                    $"client_id = {Lit(client0)} AND band = {(int)SeverityBand.High} AND status = 0 AND time_ms < {deep}"),
+            };
+
+            var adminToken = await CoreProcess.CreateAdminAsync(config, target, $"{name}-list.create-admin");
+            var results = new List<ListQueryResult>();
+            await using (var core = await CoreProcess.StartAsync(config, target, $"{name}-list"))
+            {
+                using var http = core.Client(adminToken).Http;
+                var first = await new SocmeClient(http).ListAlertsAsync(new AlertFilter { ClientId = client0, Band = "high", Status = "new" }, 50);
+                var page2 = first.NextCursor is null ? "" : $"clientId={client0}&band=high&status=new&limit=50&cursor={first.NextCursor}";
+                queries[2] = (queries[2].Name, page2, queries[0].CountSql);
+                foreach (var (qname, query, countSql) in queries)
+                {
+                    if (query.Length == 0)
+                    {
+                        continue;
+                    }
+                    var matching = await RawInsert.CountAsync(target, $"SELECT COUNT(*) FROM alerts WHERE {countSql}");
+                    results.Add(await Disturbance.RetryAsync(() => TimeQueryAsync(core, http, qname, query, matching),
+                        r => (r.OtherCpuSeconds, r.MachineCpuSeconds), (r, n) => r with { Attempts = n }));
+                    var r = results[^1];
+                    Log.Info($"[{provider}] list '{qname}': {r.Items} items of {r.Matching:N0} matching; p50 {r.P50Ms:0.0} ms, p95 {r.P95Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, max {r.MaxMs:0.0} ms");
+                }
+            }
+            return new ListResult(config.ListRows, ClientCount, NodesPerClient, method, load.TotalSeconds, config.ListRows / load.TotalSeconds,
+                analyze.TotalSeconds, size, results);
+        }
+        finally
+        {
+            // SOCME_BENCH_LIST_KEEP=1 leaves the database for inspection (EXPLAIN); bench/run.sh removes its work folder anyway.
+            if (Environment.GetEnvironmentVariable("SOCME_BENCH_LIST_KEEP") != "1")
+            {
+                if (pg is not null)
+                {
+                    await pg.DropDatabaseAsync(db);
+                }
+                Scratch.DeleteDirectory(dir);
+            }
+        }
+
+        string Lit(Guid g) => provider == Provider.Sqlite ? $"'{g.ToString().ToUpperInvariant()}'" : $"'{g}'";
+    }
+
+    private async Task<ListQueryResult> TimeQueryAsync(CoreProcess core, HttpClient http, string name, string query, long matching)
+    {
+        var path = "api/v1/alerts?" + query;
+        var items = 0;
+        await CpuStat.WaitQuietAsync();
+        for (var i = 0; i < config.ListWarmup; i++)
+        {
+            await GetAsync(http, path);
+        }
+        var times = new List<double>(config.ListRequests);
+        var machine0 = CpuStat.Read();
+        var own0 = core.CpuTime.TotalSeconds + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        for (var i = 0; i < config.ListRequests; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var page = await GetAsync(http, path);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            items = page.Items.Count;
+        }
+        var machine1 = CpuStat.Read();
+        var machine = CpuStat.Seconds(machine0, machine1);
+        var own = core.CpuTime.TotalSeconds + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - own0 + CpuStat.PostgresSeconds(machine0, machine1);
+        var sorted = times.Order().ToList();
+        return new ListQueryResult(name, query, matching, items, times.Count, Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 95),
+            Stats.Percentile(sorted, 99), sorted[^1], times.Average(), Math.Max(0, CpuStat.ProcessSeconds(machine0, machine1) - own), machine);
+    }
+
+    private static async Task<AlertPage> GetAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await SocmeClient.ErrorAsync(response);
+        }
+        return await response.Content.ReadFromJsonAsync<AlertPage>(SocmeClient.JsonOptions) ?? throw new InvalidOperationException("Empty alert page.");
+    }
+
+    /// <summary>The list API's cursor format (base64url of <c>timeMs:id</c>).</summary>
+    private static string Cursor(long timeMs, long id) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{timeMs}:{id}")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static List<AlertRow> Templates(IReadOnlyList<CorpusLine> corpus)
+    {
+        var options = new ParseOptions { SuricataAnomalyIsAlert = true };
+        var list = new List<AlertRow>(corpus.Count);
+        foreach (var line in corpus)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line.Line);
+            var parsed = AlertParser.Parse(line.Source, bytes, options);
+            if (parsed.Alert is { } a)
+            {
+                list.Add(AlertRow.From(a, a.Key));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Rows in arrival order over the 30 days before <paramref name="now"/>: a random corpus alert (its level, band,
+    /// source, fields and raw JSON), a random client and node, 80 % new, 15 % closed, 5 % acknowledged.
+    /// </summary>
+    private static IEnumerable<StoredAlert> Generate(List<AlertRow> templates, List<(Guid ClientId, IReadOnlyList<Guid> Nodes)> tenants, int count, DateTimeOffset now)
+    {
+#pragma warning disable CA5394 // a seeded, reproducible distribution, not security
+        var rng = new Random(42);
+        var span = TimeSpan.FromDays(30).TotalMilliseconds;
+        var start = now.ToUnixTimeMilliseconds() - (long)span;
+        var step = span / count;
+        var epoch = start / 1000;
+        var buffer = new byte[8];
+        for (var i = 0; i < count; i++)
+        {
+            var t = templates[rng.Next(templates.Count)];
+            var tenant = tenants[rng.Next(tenants.Count)];
+            var node = tenant.Nodes[rng.Next(tenant.Nodes.Count)];
+            var time = start + (long)(i * step) + rng.Next(0, Math.Max(1, (int)step));
+            var roll = rng.NextDouble();
+            var status = roll < 0.80 ? 0 : roll < 0.95 ? 4 : 1;
+            string key;
+            if (t.Source == AlertSource.Wazuh)
+            {
+                key = string.Create(CultureInfo.InvariantCulture, $"{epoch}.{i}");
+            }
+            else
+            {
+                BitConverter.TryWriteBytes(buffer, (long)i);
+                key = Convert.ToHexStringLower(SHA256.HashData(buffer));
+            }
+#pragma warning restore CA5394
+            yield return new StoredAlert(tenant.ClientId, node, t with { Key = key, TimeMs = time }, time + 500, status, status == 4 ? time + 7_200_000 : null);
+        }
+    }
+}
