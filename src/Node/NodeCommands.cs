@@ -2,8 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using Socme.Client;
 using Socme.Node.Configuration;
+using Microsoft.Extensions.Options;
 using Socme.Node.Enrollment;
+using Socme.Node.Heartbeat;
+using Socme.Node.Pipeline;
 using Socme.Node.Status;
+using Socme.Node.Vitals;
 
 namespace Socme.Node;
 
@@ -52,10 +56,101 @@ internal static class NodeCommands
             return 0;
         });
 
+        var coreOptional = new Option<string?>("--core") { Description = "The core's URL (default: the config's Core, else the URL enrolled with)." };
+        var wazuh = new Option<string[]>("--wazuh") { Description = "A Wazuh alerts.json to tail (repeatable; replaces the config's sources).", AllowMultipleArgumentsPerToken = false };
+        var suricata = new Option<string[]>("--suricata") { Description = "A Suricata eve.json to tail (repeatable; replaces the config's sources).", AllowMultipleArgumentsPerToken = false };
+        var minLevel = new Option<int?>("--min-level") { Description = "Wazuh: ship alerts with rule.level at or above this (default 3)." };
+        var fromBeginning = new Option<bool>("--from-beginning") { Description = "On first start (no checkpoint), read the sources from their beginning instead of their end." };
+        var run = new Command("run", "Run the agent: tail the sources, spool alerts durably, ship them to the core, send heartbeats.")
+        {
+            config, coreOptional, data, wazuh, suricata, minLevel, fromBeginning,
+        };
+        run.SetAction(async (parse, ct) =>
+        {
+            var flags = new NodeConfig.FlagValues(
+                Core: parse.GetValue(coreOptional),
+                DataDir: parse.GetValue(data),
+                Wazuh: parse.GetValue(wazuh),
+                Suricata: parse.GetValue(suricata),
+                MinLevel: parse.GetValue(minLevel),
+                FromBeginning: parse.GetValue(fromBeginning) ? true : null);
+            return await RunAgentAsync(parse.GetValue(config), flags, ct);
+        });
+
+        var fetch = new Command("fetch", "FETCHme: this node's vital signs (host, resources, tailnet, Wazuh, Suricata, TheHive, agent).") { data, config, json };
+        fetch.SetAction(async (parse, ct) =>
+        {
+            var o = NodeConfig.Load(parse.GetValue(config), new NodeConfig.FlagValues(DataDir: parse.GetValue(data)));
+            var collector = new VitalsCollector(VitalsOptions.FromNode(o), new LinuxSystemProbe(TimeProvider.System), TimeProvider.System);
+            var vitals = await collector.CollectAsync(ct);
+            if (parse.GetValue(json))
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(vitals, SocmeClient.JsonOptions));
+            }
+            else
+            {
+                var color = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+                FetchRenderer.Render(vitals, Console.Out, color);
+            }
+            return 0;
+        });
+
         return new RootCommand("socme-node: the SOCme node agent. Ships only alerts from Wazuh and Suricata to the SOCme core.")
         {
             enroll,
+            run,
+            fetch,
             status,
         };
+    }
+
+    /// <summary>
+    /// <c>run</c>: loads and checks the settings, then hosts the pipeline and the heartbeat until SIGTERM / Ctrl-C
+    /// (systemd-friendly). Exit codes: 0 stopped, 2 bad settings, 1 the agent failed.
+    /// </summary>
+    internal static async Task<int> RunAgentAsync(string? configFile, NodeConfig.FlagValues flags, CancellationToken ct)
+    {
+        NodeOptions o;
+        try
+        {
+            o = NodeConfig.Load(configFile, flags);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or InvalidOperationException or FormatException)
+        {
+            await Console.Error.WriteLineAsync("socme-node run: " + e.Message);
+            return 2;
+        }
+        var problems = NodeConfig.Validate(o);
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems)
+            {
+                await Console.Error.WriteLineAsync("socme-node run: " + p);
+            }
+            return 2;
+        }
+
+        using var host = BuildAgentHost(o);
+        try
+        {
+            await host.RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        return Environment.ExitCode;
+    }
+
+    /// <summary>The agent's host: the pipeline, the heartbeat, logging to the console (journald under systemd).</summary>
+    internal static IHost BuildAgentHost(NodeOptions o, Action<IServiceCollection>? overrides = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false, ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddSystemd();
+        builder.Services.AddSingleton<IOptions<NodeOptions>>(Options.Create(o));
+        builder.Services.AddNodePipeline();
+        builder.Services.AddNodeVitals(v => v.ApplyNode(o));
+        builder.Services.AddHostedService<HeartbeatSender>();
+        overrides?.Invoke(builder.Services);
+        return builder.Build();
     }
 }

@@ -99,6 +99,14 @@ public static class NodeConfig
         {
             problems.Add($"Source '{s.EffectiveId}' has no Path.");
         }
+        foreach (var s in o.Sources.Where(s => System.Text.Encoding.UTF8.GetByteCount(s.EffectiveId) > 1024))
+        {
+            problems.Add($"Source id '{s.EffectiveId[..Math.Min(40, s.EffectiveId.Length)]}…' is longer than 1024 bytes.");
+        }
+        if (o.HeartbeatInterval < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("HeartbeatInterval must be at least 1 second.");
+        }
         foreach (var s in o.Sources.Where(s => s.MinLevel is < 0 or > 15))
         {
             problems.Add($"Source '{s.EffectiveId}': MinLevel must be 0 to 15.");
