@@ -18,7 +18,9 @@ internal static class CoreApp
 {
     public const string EnvironmentPrefix = "SOCME_";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line configuration (<c>--Key=Value</c>, <c>--urls</c>).</param>
+    /// <param name="configureServices">Last say on the services (the demo replaces the console lifetime).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(CoreApp).Assembly.GetName().Name });
         AddPrefixedEnvironmentBeforeCommandLine(builder.Configuration);
@@ -63,6 +65,7 @@ internal static class CoreApp
         services.AddIngest();
         services.AddAlerts();
         services.AddUsers();
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Socme.Client;
 using Socme.Core.Data;
-using Socme.Core.Data.Fleet;
 using Socme.Core.Features.Audit;
 using Socme.Core.Features.Auth;
 using Socme.Core.Infrastructure;
+using FleetNode = Socme.Core.Data.Fleet.Node;
 
 namespace Socme.Core.Features.Nodes;
 
@@ -34,7 +34,7 @@ public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog a
             throw ApiException.Conflict("node_name_taken", $"This client already has a node named '{name}'.");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var node = new Node { Id = Guid.CreateVersion7(), ClientId = clientId, Name = name, CreatedAt = now };
+        var node = new FleetNode { Id = Guid.CreateVersion7(), ClientId = clientId, Name = name, CreatedAt = now };
         var code = IssueCode(node, now);
         db.Nodes.Add(node);
         audit.Add("node.create", clientId, node.Id.ToString(), new { node.Name });
@@ -52,7 +52,7 @@ public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog a
         return new NodeEnrollmentDto(node.Id, node.Name, code, node.EnrollmentExpiresAt!.Value);
     }
 
-    private string IssueCode(Node node, DateTime now)
+    private string IssueCode(FleetNode node, DateTime now)
     {
         var code = CodePrefix + Secrets.NewCode(20);
         node.EnrollmentCodeHash = Secrets.Hash(code);
@@ -145,10 +145,10 @@ public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog a
 
     public async Task<NodeDto> GetAsync(Guid nodeId, CancellationToken ct) => ToDto(await FindAsync(nodeId, ct));
 
-    private async Task<Node> FindAsync(Guid nodeId, CancellationToken ct) =>
+    private async Task<FleetNode> FindAsync(Guid nodeId, CancellationToken ct) =>
         ApiException.OrNotFound(await db.Nodes.VisibleTo(scope).FirstOrDefaultAsync(n => n.Id == nodeId, ct), "Node");
 
-    public NodeStatus StatusOf(Node node)
+    public NodeStatus StatusOf(FleetNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
         if (node.EnrolledAt is null)
@@ -163,7 +163,7 @@ public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog a
         return silent >= Fleet.OfflineAfter ? NodeStatus.Offline : silent >= Fleet.StaleAfter ? NodeStatus.Stale : NodeStatus.Online;
     }
 
-    private NodeDto ToDto(Node n) => new(
+    private NodeDto ToDto(FleetNode n) => new(
         n.Id, n.ClientId, n.Name, n.Hostname, StatusOf(n), n.CreatedAt, n.EnrolledAt, n.LastSeenAt,
         n.EnrollmentExpiresAt, n.AgentVersion,
         n.SshHostKeys is null ? [] : n.SshHostKeys.Split('\n'),
