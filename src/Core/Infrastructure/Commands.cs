@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +7,7 @@ using Socme.Core.Data;
 using Socme.Core.Data.Identity;
 using Socme.Core.Features.Audit;
 using Socme.Core.Features.Auth;
+using Socme.Core.Features.Demo;
 using Socme.Core.Features.Users;
 
 namespace Socme.Core.Infrastructure;
@@ -21,8 +23,11 @@ internal static class Commands
           migrate        Apply pending database migrations and exit.
           create-admin   --email EMAIL [--name NAME]: create an admin; prints {"email","password","apiToken"}.
                          The password is read from standard input when it is redirected, else generated.
-          demo           Fresh SQLite data folder, migrations, an admin (credentials printed), then serve.
-                         --data DIR (default: a new temporary folder), --urls URL (default http://127.0.0.1:5080)
+          demo           A live demo: the core on SQLite in a fresh folder, an admin (credentials printed), a demo
+                         client with two nodes whose real agents run in-process, tailing files filled from the
+                         alert corpus (SOCME_CORPUS, else ../shared/corpus). Ctrl-C stops it.
+                         --data DIR (default: a new temporary folder), --urls URL (default http://127.0.0.1:5080),
+                         --rate LINES_PER_S (default 40), --rotate-every SECONDS (default 45-90 s at random)
 
         Configuration: appsettings.json, then SOCME_* environment variables (SOCME_Database__Provider=Postgres),
         then --Key=Value options (--DataDir=/var/lib/socme, --Database:ConnectionString=...).
@@ -200,38 +205,62 @@ internal static class Commands
 
     private static async Task<int> DemoAsync(string[] args)
     {
-        var hostArgs = HostArgs(args, out var own, "--data");
-        var dataDir = own.GetValueOrDefault("--data") ?? Path.Combine(Path.GetTempPath(), "socme-demo-" + Secrets.NewCode(8).ToLowerInvariant());
+        if (!OperatingSystem.IsLinux())
+        {
+            await Console.Error.WriteLineAsync("socme-core demo: the demo runs real node agents, which need Linux (inodes, hard links).");
+            return 2;
+        }
+        var hostArgs = HostArgs(args, out var own, "--data", "--rate", "--rotate-every");
+        if (!TryPositive(own, "--rate", 40, out var rate) || !TryPositive(own, "--rotate-every", 0, out var rotateEvery))
+        {
+            await Console.Error.WriteLineAsync("socme-core demo: --rate and --rotate-every take a positive number (lines per second, seconds).");
+            return 2;
+        }
+        var corpus = CorpusReplayer.FindCorpus();
+        if (corpus is null)
+        {
+            await Console.Error.WriteLineAsync("""
+                socme-core demo: the alert corpus was not found. The demo replays real Wazuh and Suricata alerts from a folder
+                with wazuh/*.json and suricata/*.json (../shared/corpus beside the repository). Point SOCME_CORPUS at it:
+                  SOCME_CORPUS=/path/to/corpus dotnet run --project src/Core -c Release -- demo
+                """);
+            return 2;
+        }
+        var dataDir = Path.GetFullPath(own.GetValueOrDefault("--data") ?? Path.Combine(Path.GetTempPath(), "socme-demo-" + Secrets.NewCode(8).ToLowerInvariant()));
         if (Directory.Exists(dataDir) && Directory.EnumerateFileSystemEntries(dataDir).Any())
         {
             await Console.Error.WriteLineAsync($"socme-core demo: {dataDir} is not empty; the demo starts from a fresh folder.");
             return 2;
         }
+        using var signals = DemoRunner.ListenForStop(out var stop);
         Directory.CreateDirectory(dataDir);
         if (!hostArgs.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)))
         {
             hostArgs = [.. hostArgs, "--urls", "http://127.0.0.1:5080"];
         }
+        // Always SQLite in the fresh folder, whatever SOCME_Database__* says: flags override the environment.
         hostArgs = [.. hostArgs, $"--DataDir={dataDir}", "--Database:Provider=Sqlite", "--Database:ConnectionString=", "--Database:MigrateOnStart=true"];
-        await using var app = CoreApp.Build(hostArgs);
+        await using var app = CoreApp.Build(hostArgs, DemoRunner.ConfigureCore);
         await PrepareDatabaseAsync(app);
         var admin = await CreateAdminAsync(app.Services, "admin@demo.socme.local", "Demo admin", null);
         if (admin is null)
         {
             return 1;
         }
-        await app.StartAsync();
-        var urls = string.Join(", ", app.Urls);
-        Console.WriteLine($"""
+        var settings = new DemoSettings
+        {
+            DataDir = dataDir,
+            CorpusDir = corpus,
+            LinesPerSecond = rate,
+            RotateEvery = rotateEvery > 0 ? TimeSpan.FromSeconds(rotateEvery) : null,
+        };
+        return await new DemoRunner(app, admin, settings, Console.Out).RunAsync(stop);
+    }
 
-            SOCme demo core is running on {urls}
-              data folder : {dataDir}
-              admin       : {JsonSerializer.Serialize(admin, SocmeClient.JsonOptions)}
-              try         : curl -H "Authorization: Bearer {admin.ApiToken}" {app.Urls.First()}/api/v1/alerts
-              API schema  : {app.Urls.First()}/openapi/v1.json
-            Press Ctrl-C to stop.
-            """);
-        await app.WaitForShutdownAsync();
-        return 0;
+    private static bool TryPositive(Dictionary<string, string?> own, string flag, double fallback, out double value)
+    {
+        value = fallback;
+        return !own.TryGetValue(flag, out var text)
+            || (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && double.IsFinite(value));
     }
 }

@@ -32,9 +32,16 @@ public sealed class CorpusReplayer
     /// <summary>Loads every Wazuh line and every Suricata line (all event types, in file order) of a corpus folder.</summary>
     public static CorpusReplayer FromCorpus(string corpusDir, TimeProvider time)
     {
+        var (wazuh, suricata) = LoadCorpus(corpusDir);
+        return new CorpusReplayer(wazuh, suricata, time);
+    }
+
+    /// <summary>Every Wazuh line and every Suricata line (all event types) of a corpus folder, in file order.</summary>
+    public static (List<string> Wazuh, List<string> Suricata) LoadCorpus(string corpusDir)
+    {
         static List<string> Read(string dir) => Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal)
             .SelectMany(File.ReadLines).Where(l => l.Length > 0).ToList();
-        return new CorpusReplayer(Read(Path.Combine(corpusDir, "wazuh")), Read(Path.Combine(corpusDir, "suricata")), time);
+        return (Read(Path.Combine(corpusDir, "wazuh")), Read(Path.Combine(corpusDir, "suricata")));
     }
 
     /// <summary>The corpus folder: <c>SOCME_CORPUS</c>, else <c>../shared/corpus</c> above the working or the app folder.</summary>
