@@ -173,7 +173,10 @@ public sealed partial class DemoCommandTests : IDisposable
 
         public static DemoProcess Start(string dataDir)
         {
-            var psi = new ProcessStartInfo("dotnet")
+            // A shell that starts a job in the background without job control makes it ignore SIGINT, and the
+            // ignored disposition is inherited; .NET then leaves SIGINT ignored. A user's Ctrl-C reaches a process
+            // whose SIGINT is at its default, so the demo starts that way here too (env execs: same pid).
+            var psi = new ProcessStartInfo("env")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -181,7 +184,7 @@ public sealed partial class DemoCommandTests : IDisposable
             };
             foreach (var a in new[]
             {
-                Path.Combine(AppContext.BaseDirectory, "socme-core.dll"), "demo",
+                "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "socme-core.dll"), "demo",
                 "--urls", "http://127.0.0.1:0", "--data", dataDir, "--rotate-every", "2",
             })
             {

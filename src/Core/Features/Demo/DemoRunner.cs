@@ -355,9 +355,29 @@ internal sealed class DemoRunner(WebApplication app, Commands.AdminCredentials a
               curl -s -H "Authorization: Bearer $SOCME_TOKEN" '{url}/api/v1/nodes'
               API schema: {url}/openapi/v1.json
 
-            A live line every {settings.StatusEvery.TotalSeconds:0} s. Press Ctrl-C to stop (twice to kill).
+            A live line every {settings.StatusEvery.TotalSeconds:0} s. {StopHint()}
 
             """));
+    }
+
+    /// <summary>How to stop: Ctrl-C, unless this process was started with SIGINT ignored (a background job of a script).</summary>
+    private static string StopHint()
+    {
+        const ulong SigIntMask = 1UL << (2 - 1); // SIGINT is signal 2 on Linux; SigIgn's bit n-1 is signal n.
+        var pid = Environment.ProcessId;
+        try
+        {
+            var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            if (ignored is not null && (ulong.Parse(ignored["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & SigIntMask) != 0)
+            {
+                return $"Ctrl-C (SIGINT) is ignored in this process (started in the background?): stop it with kill {pid} (SIGTERM).";
+            }
+        }
+        catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
+        {
+            // No /proc: say the usual.
+        }
+        return $"Press Ctrl-C to stop (or kill {pid}); twice to kill at once.";
     }
 
     private void Fail(string reason)
