@@ -465,31 +465,30 @@ internal sealed class FileTailer : IDisposable
     {
         var position = _start.Position!.Value;
         var head = _start.Head;
-        if (TryOpenMatching(Path, position, head, out var headMismatch))
+        if (TryOpenMatching(Path, position, head))
         {
             return true;
         }
-        if (!headMismatch)
+        foreach (var candidate in Candidates())
         {
-            foreach (var candidate in Candidates())
+            if (TryOpenMatching(candidate, position, head))
             {
-                if (TryOpenMatching(candidate, position, head, out _))
-                {
-                    _log.LogInformation("{Path}: the checkpointed file (inode {Inode}) was rotated to {Archive}; finishing it from offset {Offset} before the live file.",
-                        Path, position.Inode, candidate, _consumed);
-                    return true;
-                }
+                _log.LogInformation("{Path}: the checkpointed file (inode {Inode}) was rotated to {Archive}; finishing it from offset {Offset} before the live file.",
+                    Path, position.Inode, candidate, _consumed);
+                return true;
             }
-            _log.LogWarning("{Path}: the checkpointed file (device {Device}, inode {Inode}, offset {Offset}) is gone (rotated and removed?); reading the live file from its start.",
-                Path, position.Device, position.Inode, position.Offset);
         }
+        _log.LogWarning("{Path}: the checkpointed file (device {Device}, inode {Inode}, offset {Offset}) is gone (rotated and removed?); reading the live file from its start.",
+            Path, position.Device, position.Inode, position.Offset);
         _start = TailStart.Beginning;
         return TryOpenAt(Path, 0);
     }
 
-    private bool TryOpenMatching(string path, FilePosition position, FileHead? head, out bool headMismatch)
+    /// <summary>Opens <paramref name="path"/> when it is the checkpointed inode: at the checkpoint's offset, or at 0
+    /// when its content changed meanwhile (copy-truncate while the agent was stopped, or the inode reused by a newer
+    /// file). Either way its lines were not read: reading them (again) can only duplicate, never lose.</summary>
+    private bool TryOpenMatching(string path, FilePosition position, FileHead? head)
     {
-        headMismatch = false;
         if (!FileIdentity.TryStat(path, out var stat) || stat.Device != position.Device || stat.Inode != position.Inode)
         {
             return false;
@@ -509,18 +508,16 @@ internal sealed class FileTailer : IDisposable
             handle.Dispose();
             return false;
         }
+        var offset = position.Offset;
         if (head is { Length: > 0 } h)
         {
             var bytes = new byte[h.Length];
             if (RandomAccess.Read(handle, bytes, 0) < h.Length || Crc32C.Compute(bytes) != h.Crc)
             {
-                handle.Dispose();
-                headMismatch = true;
-                _log.LogWarning("{File}: inode {Inode} now holds another file (its first bytes differ from the checkpoint's); reading {Path} from its start.", path, position.Inode, Path);
-                return false;
+                _log.LogWarning("{File}: its first bytes differ from the checkpoint's (copy-truncated while the agent was stopped, or inode {Inode} reused by a newer file); reading it from its start.", path, position.Inode);
+                offset = 0;
             }
         }
-        var offset = position.Offset;
         if (opened.Size < offset)
         {
             _log.LogWarning("{File}: shorter ({Size} bytes) than the checkpoint ({Offset}): truncated while the agent was stopped; reading it from its start.", path, opened.Size, offset);

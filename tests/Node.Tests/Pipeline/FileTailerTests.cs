@@ -376,7 +376,38 @@ public sealed class FileTailerTests : IDisposable
         Drain(tailer, sink);
 
         Assert.Equal(["first", "second"], sink.Texts);
-        Assert.Contains(_log.Entries, e => e.Message.Contains("now holds another file", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.Message.Contains("first bytes differ from the checkpoint's", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Restart_AfterCopyTruncateThenRenameWhileStopped_FinishesTheRotatedFileFromItsStart()
+    {
+        // Found by the end-to-end test: the agent was killed after a copy-truncate, before it saved a checkpoint of the
+        // new content, and the file was renamed away before it restarted. The rotated file holds the checkpointed inode
+        // with other first bytes; its lines were never read and must not be skipped.
+        var path = _dir["eve.json"];
+        Lines.Append(path, "old1", "old2", "old3");
+        FilePosition position;
+        FileHead head;
+        using (var first = Tailer(path, TailStart.Beginning))
+        {
+            Drain(first, new Sink());
+            position = first.Position!.Value;
+            head = first.Head();
+        }
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            fs.SetLength(0);
+        }
+        Lines.Append(path, "new1", "new2");
+        File.Move(path, path + ".1");
+        Lines.Append(path, "live1");
+
+        using var second = Tailer(path, TailStart.At(position, head, path));
+        var sink = new Sink();
+        Drain(second, sink);
+
+        Assert.Equal(["new1", "new2", "live1"], sink.Texts);
     }
 
     [Fact]
