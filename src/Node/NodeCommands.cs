@@ -146,6 +146,8 @@ internal static class NodeCommands
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSystemd();
+        // One line per HTTP request is noise in the journal; the shipper logs what matters.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddSingleton<IOptions<NodeOptions>>(Options.Create(o));
         builder.Services.AddNodePipeline();
         builder.Services.AddNodeVitals(v => v.ApplyNode(o));

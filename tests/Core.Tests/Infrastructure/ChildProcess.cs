@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Socme.Core.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>socme-core</c> or <c>socme-node</c> process started from the test's output folder
+/// (<c>dotnet NAME.dll ARGS</c>), its output kept for the failure message. Disposing kills it (SIGKILL) if it runs.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+
+    private ChildProcess(Process process, string name)
+    {
+        _process = process;
+        Name = name;
+    }
+
+    public string Name { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Everything written to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static ChildProcess Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Locate(assembly));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            psi.Environment[k] = v;
+        }
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var child = new ChildProcess(process, assembly);
+        process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close(); // no input: a verb that reads standard input sees its end
+        return child;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>kill -9 and wait for the process to be gone.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false); // SIGKILL on Unix
+        }
+        _process.WaitForExit();
+    }
+
+    /// <summary>Sends SIGINT (Ctrl-C) and waits for the exit, at most <paramref name="timeout"/>.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// Where the program is built. <c>socme-core</c> runs from the test's output (it needs the ASP.NET Core framework the
+    /// tests also use); <c>socme-node</c> from its own project's output, since it carries the Microsoft.Extensions
+    /// packages that the test output takes from the shared framework instead.
+    /// </summary>
+    public static string Locate(string assembly)
+    {
+        var local = new FileInfo(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
+        if (assembly != "socme-node")
+        {
+            return local.FullName;
+        }
+        var tfm = local.Directory!;                       // tests/Core.Tests/bin/<Configuration>/<tfm>
+        var configuration = tfm.Parent!.Name;
+        for (var dir = tfm; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SOCme.slnx")))
+            {
+                var built = Path.Combine(dir.FullName, "src", "Node", "bin", configuration, tfm.Name, assembly + ".dll");
+                return File.Exists(built) ? built : throw new FileNotFoundException($"Build src/Node first ({configuration}).", built);
+            }
+        }
+        throw new DirectoryNotFoundException("The repository root (SOCme.slnx) was not found above " + tfm.FullName);
+    }
+
+    /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
