@@ -23,6 +23,7 @@ internal static class CoreApp
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(CoreApp).Assembly.GetName().Name });
+        AddShippedSettings(builder.Configuration);
         AddPrefixedEnvironmentBeforeCommandLine(builder.Configuration);
 
         var services = builder.Services;
@@ -97,6 +98,24 @@ internal static class CoreApp
     }
 
     /// <summary><c>SOCME_</c> environment variables override appsettings.json; the command line overrides both.</summary>
+    /// <summary>
+    /// The <c>appsettings.json</c> shipped beside the executable, as the lowest layer: the content root is the working
+    /// folder (<c>dotnet run --project src/Core</c> runs from the repository root), where an operator's own
+    /// <c>appsettings.json</c>, when there is one, still overrides it.
+    /// </summary>
+    internal static void AddShippedSettings(ConfigurationManager configuration)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var contentRoot = configuration[WebHostDefaults.ContentRootKey];
+        if (contentRoot is not null && Path.GetFullPath(Path.Combine(contentRoot, "appsettings.json")) == Path.GetFullPath(shipped))
+        {
+            return;
+        }
+        var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = shipped, Optional = true, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        configuration.Sources.Insert(0, source);
+    }
+
     internal static void AddPrefixedEnvironmentBeforeCommandLine(ConfigurationManager configuration)
     {
         var sources = configuration.Sources;
