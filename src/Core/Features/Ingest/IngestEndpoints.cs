@@ -14,7 +14,7 @@ internal static class IngestEndpoints
     public static IServiceCollection AddIngest(this IServiceCollection services)
     {
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<SqliteIngestWriter>();
         services.AddSingleton<AlertIngestStore>();
         services.AddScoped<IngestService>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(IngestLimiter, ctx =>

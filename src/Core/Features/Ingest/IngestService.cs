@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -144,9 +145,9 @@ internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertI
         return (rows, rejected);
     }
 
-    private static bool TryParseLine(ReadOnlySpan<byte> line, out IngestRow row, out string code, out string reason)
+    private static bool TryParseLine(ReadOnlySpan<byte> line, [NotNullWhen(true)] out IngestRow? row, out string code, out string reason)
     {
-        row = default;
+        row = null;
         if (!TryReadEnvelope(line, out var source, out var key, out var raw, out reason))
         {
             code = "invalid_envelope";
@@ -171,7 +172,7 @@ internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertI
             reason = "The key must be 1 to 128 characters without control characters.";
             return false;
         }
-        row = new IngestRow(alert, key ?? alert.Key);
+        row = IngestRow.From(alert, key ?? alert.Key);
         code = "";
         return true;
     }
