@@ -321,6 +321,14 @@ internal sealed class FileTailer : IDisposable
         }
         FlushPartial(sink, "The file was rotated before this line got its newline.");
         var finished = Position;
+        if (NextGeneration(live) is { } between && TryOpenAt(between, 0))
+        {
+            // Rotated more than once while this file was being finished (the agent was stopped or behind): read the
+            // generations in between, oldest first, before the live file.
+            _log.LogInformation("{Path}: finished the previous file (inode {Inode}) at offset {Offset}; the file after it was rotated away too, reading {Between} (inode {NewInode}) before the live file.",
+                Path, finished?.Inode, finished?.Offset, between, _id.Inode);
+            return TailStatus.Read;
+        }
         if (!TryOpenAt(Path, 0))
         {
             return TailStatus.Idle;
@@ -556,6 +564,51 @@ internal sealed class FileTailer : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The oldest rotated generation written after the current (finished) file and other than the live one: a sibling
+    /// named like the live file plus a suffix (<c>eve.json.1</c>, <c>eve.json-20240101</c>) or a Wazuh dated archive with
+    /// the same extension, not compressed, last written after the current file. Null when there is none.
+    /// </summary>
+    /// <remarks>Ordering by last write time: an archive touched later by another tool is read again (duplicates, which
+    /// the core absorbs), never skipped.</remarks>
+    private string? NextGeneration(in FileStat live)
+    {
+        DateTime finishedAt;
+        try
+        {
+            finishedAt = File.GetLastWriteTimeUtc(_handle!);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        var name = System.IO.Path.GetFileName(Path);
+        var extension = System.IO.Path.GetExtension(Path);
+        string? best = null;
+        var bestAt = DateTime.MaxValue;
+        foreach (var f in Candidates())
+        {
+            var file = System.IO.Path.GetFileName(f);
+            var generation = file.Length > name.Length && file.StartsWith(name, StringComparison.Ordinal) && file[name.Length] is '.' or '-' or '_'
+                || (extension.Length > 0 && file.EndsWith(extension, StringComparison.Ordinal) && System.IO.Path.GetDirectoryName(f) != System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)));
+            if (!generation || Compressed(file) || !FileIdentity.TryStat(f, out var stat) || stat.SameFile(_id) || stat.SameFile(live))
+            {
+                continue;
+            }
+            var at = File.GetLastWriteTimeUtc(f);
+            if (at > finishedAt && at < bestAt)
+            {
+                best = f;
+                bestAt = at;
+            }
+        }
+        return best;
+    }
+
+    private static bool Compressed(string file) =>
+        file.EndsWith(".gz", StringComparison.Ordinal) || file.EndsWith(".bz2", StringComparison.Ordinal) || file.EndsWith(".xz", StringComparison.Ordinal)
+        || file.EndsWith(".zst", StringComparison.Ordinal) || file.EndsWith(".zip", StringComparison.Ordinal) || file.EndsWith(".sum", StringComparison.Ordinal);
 
     private static string[] SafeFiles(string dir)
     {

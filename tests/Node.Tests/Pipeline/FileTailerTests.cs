@@ -341,6 +341,77 @@ public sealed class FileTailerTests : IDisposable
     }
 
     [Fact]
+    public void Restart_AfterTwoRenameRotationsWhileStopped_ReadsEveryGenerationInOrder()
+    {
+        // logrotate while the agent was stopped for two periods: eve.json → .1 → .2, and a generation in between.
+        var path = _dir["eve.json"];
+        var t0 = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        Lines.Append(path, "a1");
+        FilePosition position;
+        FileHead head;
+        using (var first = Tailer(path, TailStart.Beginning))
+        {
+            Drain(first, new Sink());
+            position = first.Position!.Value;
+            head = first.Head();
+        }
+        Lines.Append(path, "a2");
+        File.SetLastWriteTimeUtc(path, t0);
+        File.Move(path, path + ".1");
+        Lines.Append(path, "b1", "b2");
+        File.SetLastWriteTimeUtc(path, t0.AddHours(1));
+        File.Move(path + ".1", path + ".2");
+        File.Move(path, path + ".1");
+        Lines.Append(path + ".3", "older archive, already read");
+        File.SetLastWriteTimeUtc(path + ".3", t0.AddHours(-1));
+        Lines.Append(path, "c1");
+        File.SetLastWriteTimeUtc(path, t0.AddHours(2));
+
+        using var second = Tailer(path, TailStart.At(position, head, path));
+        var sink = new Sink();
+        Drain(second, sink);
+
+        Assert.Equal(["a2", "b1", "b2", "c1"], sink.Texts);
+    }
+
+    [Fact]
+    public void Restart_AfterTwoWazuhMidnightsWhileStopped_ReadsTheDayInBetween()
+    {
+        var alerts = _dir["logs/alerts"];
+        var nov = Directory.CreateDirectory(Path.Combine(alerts, "2026", "Nov")).FullName;
+        var t0 = new DateTime(2026, 11, 21, 23, 59, 0, DateTimeKind.Utc);
+        string Day(int d) => Path.Combine(nov, $"ossec-alerts-{d}.json");
+        var live = Path.Combine(alerts, "alerts.json");
+        Lines.Append(Day(21), "1");
+        Posix.Link(Day(21), live);
+        FilePosition position;
+        FileHead head;
+        using (var first = Tailer(live, TailStart.Beginning))
+        {
+            Drain(first, new Sink());
+            position = first.Position!.Value;
+            head = first.Head();
+        }
+        Lines.Append(Day(21), "2");
+        File.SetLastWriteTimeUtc(Day(21), t0);
+        Lines.Append(Day(22), "3");
+        File.SetLastWriteTimeUtc(Day(22), t0.AddDays(1));
+        Lines.Append(Path.Combine(nov, "ossec-alerts-20.json.gz"), "compressed");
+        Lines.Append(Path.Combine(nov, "ossec-alerts-22.log"), "the plain-text log of the same day");
+        File.SetLastWriteTimeUtc(Path.Combine(nov, "ossec-alerts-22.log"), t0.AddDays(1));
+        Lines.Append(Day(23), "4");
+        File.Delete(live);
+        Posix.Link(Day(23), live);
+
+        using var second = Tailer(live, TailStart.At(position, head, live));
+        var sink = new Sink();
+        Drain(second, sink);
+
+        Assert.Equal(["2", "3", "4"], sink.Texts);
+        Assert.Equal(Stat(Day(23)).Inode, second.Position!.Value.Inode);
+    }
+
+    [Fact]
     public void Restart_WhenTheCheckpointedFileIsGone_ReadsTheLiveFileFromItsStart()
     {
         var path = _dir["eve.json"];
