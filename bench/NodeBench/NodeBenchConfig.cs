@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Socme.NodeBench;
+
+/// <summary>Settings of the harness, from <c>SOCME_NODEBENCH_*</c> environment variables (bench/node.sh sets them).</summary>
+internal sealed record NodeBenchConfig
+{
+    /// <summary>Lines in each generated file.</summary>
+    public long Lines { get; init; } = 1_000_000;
+
+    /// <summary>Timed runs of each tool on each file; the median is reported.</summary>
+    public int Runs { get; init; } = 3;
+
+    /// <summary>Run the agent against the real core too (the system's speed; the core is the bottleneck).</summary>
+    public bool CoreRun { get; init; } = true;
+
+    /// <summary>End-to-end latency: alerts written per second, and for how long (a warm-up is added before).</summary>
+    public int E2eRate { get; init; } = 1000;
+
+    public int E2eSeconds { get; init; } = 60;
+
+    public int E2eWarmupSeconds { get; init; } = 5;
+
+    /// <summary>The CPU the measured process is pinned to ("on one core"); the harness, the fake core and the real core
+    /// run on the other CPUs.</summary>
+    public int MeasuredCpu { get; init; }
+
+    public required string WorkDir { get; init; }
+
+    public required string NodeDll { get; init; }
+
+    public required string CoreDll { get; init; }
+
+    public required string SelfDll { get; init; }
+
+    public required string Corpus { get; init; }
+
+    public required string Repo { get; init; }
+
+    public string? Commit { get; init; }
+
+    public static NodeBenchConfig FromEnvironment(string repo)
+    {
+        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        static long Long(string name, long fallback) => Env(name) is { } v ? long.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new NodeBenchConfig
+        {
+            Lines = Long("SOCME_NODEBENCH_LINES", 1_000_000),
+            Runs = (int)Long("SOCME_NODEBENCH_RUNS", 3),
+            CoreRun = Env("SOCME_NODEBENCH_CORE_RUN") != "0",
+            E2eRate = (int)Long("SOCME_NODEBENCH_E2E_RATE", 1000),
+            E2eSeconds = (int)Long("SOCME_NODEBENCH_E2E_SECONDS", 60),
+            WorkDir = Env("SOCME_NODEBENCH_WORK") ?? Path.Combine(Path.GetTempPath(), "socme-nodebench"),
+            NodeDll = Env("SOCME_NODEBENCH_NODE_DLL") ?? Path.Combine(repo, "src", "Node", "bin", "Release", "net10.0", "socme-node.dll"),
+            CoreDll = Env("SOCME_NODEBENCH_CORE_DLL") ?? Path.Combine(repo, "src", "Core", "bin", "Release", "net10.0", "socme-core.dll"),
+            SelfDll = typeof(NodeBenchConfig).Assembly.Location,
+            Corpus = Env("SOCME_CORPUS") ?? Path.GetFullPath(Path.Combine(repo, "..", "shared", "corpus")),
+            Repo = repo,
+            Commit = Env("SOCME_NODEBENCH_COMMIT"),
+        };
+    }
+
+    /// <summary>The CPUs of everything else: all but the measured one (all, on a one-CPU machine).</summary>
+    public string OtherCpus => Environment.ProcessorCount > 1
+        ? string.Join(',', Enumerable.Range(0, Environment.ProcessorCount).Where(c => c != MeasuredCpu))
+        : "0";
+
+    public static string AllCpus => $"0-{Environment.ProcessorCount - 1}";
+}

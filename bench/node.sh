@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The SOCme node agent benchmark, one command (see docs/performance.md, section "Node agent").
+#
+#   bench/node.sh
+#
+# Installs jq when it is missing (apt-get, as root), builds src/Node, src/Core and bench/NodeBench in Release, then runs
+# the harness (bench/NodeBench): it builds a 1,000,000-line Wazuh alerts.json and a Suricata EVE file of the same size
+# from the corpus, times the real socme-node (pinned to one CPU) against a fast local sink, jq and a bare
+# Utf8JsonReader pass on the same files, the agent against the real core, and the end-to-end latency at 1,000 alerts/s.
+# It stops everything it started (also on Ctrl-C or an error) and rewrites the section between
+# <!-- bench:node:start --> and <!-- bench:node:end --> of docs/performance.md (appending the markers at the end when
+# they are absent), keeping the rest of the file. A benchmark, not a test: a goal that is not met is reported, not
+# failed; the script fails only when something breaks (build, a lost or duplicated alert, a process that dies).
+#
+# Environment (all optional):
+#   SOCME_NODEBENCH_LINES=1000000   lines per generated file
+#   SOCME_NODEBENCH_RUNS=3          timed runs of each tool on each file; the median is reported
+#   SOCME_NODEBENCH_CORE_RUN=1      0: skip the agent → real core runs
+#   SOCME_NODEBENCH_E2E_RATE=1000   alerts written per second in the latency run
+#   SOCME_NODEBENCH_E2E_SECONDS=60  length of the latency run (after a 5 s warm-up)
+#   SOCME_NODEBENCH_DOC=docs/performance.md   where the results go
+#   SOCME_NODEBENCH_KEEP=1          keep the work folder (logs, results JSON)
+#   SOCME_CORPUS                    defaults to ../shared/corpus beside the repository
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_UI_LANGUAGE=en MSBUILDTERMINALLOGGER=off
+if [[ -z "${SOCME_CORPUS:-}" && -d "$root/../shared/corpus" ]]; then
+  SOCME_CORPUS="$(cd "$root/../shared/corpus" && pwd)"
+fi
+[[ -n "${SOCME_CORPUS:-}" && -d "$SOCME_CORPUS" ]] || { echo "node bench: the corpus was not found; set SOCME_CORPUS" >&2; exit 1; }
+export SOCME_CORPUS
+
+doc="${SOCME_NODEBENCH_DOC:-docs/performance.md}"
+case "$doc" in /*) ;; *) doc="$root/$doc" ;; esac
+
+say() { printf '==> [%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if ! command -v jq >/dev/null 2>&1; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing jq"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+  else
+    echo "node bench: jq is missing (install it, or run as root on Debian so that this script can)" >&2
+    exit 1
+  fi
+fi
+command -v taskset >/dev/null 2>&1 || { echo "node bench: taskset (util-linux) is missing" >&2; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/socme-nodebench.XXXXXXXX")"
+bench_pid=""
+cleaned=0
+cleanup() {
+  local rc=$?
+  [[ $cleaned == 1 ]] && return 0
+  cleaned=1
+  set +e
+  if [[ -n "$bench_pid" ]] && kill -0 "$bench_pid" 2>/dev/null; then
+    say "stopping the harness (pid $bench_pid)"
+    kill -TERM "$bench_pid" 2>/dev/null
+    wait "$bench_pid" 2>/dev/null
+  fi
+  # What the harness started and did not stop (it records every child's pid): only our own agents and cores.
+  if [[ -f "$work/children.pids" ]]; then
+    local pid
+    while read -r pid; do
+      [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || continue
+      if tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qE 'socme-(node|core)\.dll|Socme\.NodeBench\.dll|jq -c'; then
+        say "stopping pid $pid"
+        kill -TERM "$pid" 2>/dev/null
+        sleep 1
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+      fi
+    done < "$work/children.pids"
+  fi
+  if [[ "${SOCME_NODEBENCH_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
+    # The generated files and data folders are large; logs and results are what is worth keeping.
+    rm -rf "$work/runs" "$work"/*.json.tmp "$work/alerts.json" "$work/eve.json"
+    say "work folder kept: $work (logs in $work/logs)"
+  else
+    rm -rf "$work"
+  fi
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+started=$SECONDS
+say "building Release (src/Node, src/Core, bench/NodeBench)"
+dotnet build src/Node/Node.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Core/Core.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/NodeBench/NodeBench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+bench_dll="$root/bench/NodeBench/bin/Release/net10.0/Socme.NodeBench.dll"
+[[ -f "$bench_dll" ]] || { echo "node bench: build outputs missing" >&2; exit 1; }
+
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+if [[ -n "$(git -C "$root" status --porcelain 2>/dev/null | head -n1)" ]]; then
+  commit="$commit + uncommitted changes"
+fi
+export SOCME_NODEBENCH_WORK="$work" SOCME_NODEBENCH_REPO="$root" SOCME_NODEBENCH_COMMIT="$commit"
+
+# The harness (and the fake core, and the real core it starts) on the other CPUs; what is measured runs on CPU 0.
+others="0"
+if (( $(nproc) > 1 )); then others="1-$(( $(nproc) - 1 ))"; fi
+say "harness on CPU $others; measured processes on CPU 0"
+taskset -c "$others" dotnet "$bench_dll" run --out "$work/results.json" --doc "$doc" &
+bench_pid=$!
+wait "$bench_pid"
+bench_pid=""
+say "done in $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s; results in $doc"
