@@ -7,6 +7,7 @@ using Socme.Client;
 using Socme.Node.DeadLetters;
 using Socme.Node.Enrollment;
 using Socme.Node.Spool;
+using Socme.Node.Status;
 
 namespace Socme.Node.Pipeline;
 
@@ -59,6 +60,15 @@ internal sealed class NodeShipper : IDisposable
     private int _failures;
     private bool _paused;
 
+    // Acknowledgements are made durable (the sources' `acked` checkpoints, then the spool cursor) by a write-behind task
+    // while the next batch is being sent: each is an atomic file replacement with two fsyncs, too slow to wait for after
+    // every batch. Acks that arrive while one is being written are merged and written together. The shipper waits for
+    // the writes to finish before it waits for anything else (new records, a delay, a backoff, a token).
+    private readonly Lock _ackGate = new();
+    private PendingAck? _queuedAck;
+    private Task _ackWriting = Task.CompletedTask;
+    private bool _ackWriterRunning;
+
     public NodeShipper(DiskSpool spool, IReadOnlyDictionary<string, SourceState> sources, DeadLetterWriter deadLetters, TokenStore tokens,
         HttpClient http, PipelineStatus status, PipelineSettings settings, TimeProvider time, ILogger log)
     {
@@ -95,6 +105,10 @@ internal sealed class NodeShipper : IDisposable
         {
             // Stopping: the batch in flight was not acknowledged and is sent again after a restart.
         }
+        finally
+        {
+            await FlushAcksAsync();
+        }
     }
 
     private async Task FillBatchAsync(CancellationToken ct)
@@ -127,6 +141,7 @@ internal sealed class NodeShipper : IDisposable
             }
             if (_batch.Count == 0)
             {
+                await FlushAcksAsync();
                 await published.WaitAsync(ct);
                 continue;
             }
@@ -136,6 +151,7 @@ internal sealed class NodeShipper : IDisposable
             {
                 return;
             }
+            await FlushAcksAsync();
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var delay = Task.Delay(left, _time, cts.Token);
             await Task.WhenAny(published, delay);
@@ -144,15 +160,17 @@ internal sealed class NodeShipper : IDisposable
         }
     }
 
+    /// <summary>Appends the record's envelope and a newline: the batch's records are one NDJSON buffer, in order.</summary>
     private void Add(SpoolRecordInfo info, ReadOnlySpan<byte> envelope)
     {
-        if (_envelopesLength + envelope.Length > _envelopes.Length)
+        if (_envelopesLength + envelope.Length + 1 > _envelopes.Length)
         {
-            Array.Resize(ref _envelopes, Math.Max(_envelopes.Length * 2, _envelopesLength + envelope.Length));
+            Array.Resize(ref _envelopes, Math.Max(_envelopes.Length * 2, _envelopesLength + envelope.Length + 1));
         }
         envelope.CopyTo(_envelopes.AsSpan(_envelopesLength));
         _envelopeRanges.Add((_envelopesLength, envelope.Length));
         _envelopesLength += envelope.Length;
+        _envelopes[_envelopesLength++] = (byte)'\n';
         _batch.Add(info);
     }
 
@@ -202,12 +220,11 @@ internal sealed class NodeShipper : IDisposable
         _body.SetLength(0);
         await using (var gzip = new GZipStream(_body, CompressionLevel.Fastest, leaveOpen: true))
         {
-            for (var i = start; i < start + count; i++)
-            {
-                var (offset, length) = _envelopeRanges[i];
-                gzip.Write(_envelopes, offset, length);
-                gzip.WriteByte((byte)'\n');
-            }
+            // The records of [start, start + count) are contiguous NDJSON: one call into zlib (a call per line costs more
+            // than compressing the line).
+            var from = _envelopeRanges[start].Start;
+            var last = _envelopeRanges[start + count - 1];
+            gzip.Write(_envelopes, from, last.Start + last.Length + 1 - from);
         }
         var first = _batch[start].Location;
         using var request = new HttpRequestMessage(HttpMethod.Post, IngestPath);
@@ -355,29 +372,89 @@ internal sealed class NodeShipper : IDisposable
         return at < 0 || envelope.Length < at + 9 ? envelope : envelope[(at + 8)..^1];
     }
 
+    /// <summary>Records the core's answer for [start, start + count) and queues it for the write-behind task.</summary>
     private void Ack(int start, int count, IReadOnlyCollection<int> rejected)
     {
-        long bytes = 0;
-        var perSource = new List<(string Id, int Last, long Count, long Shipped)>(2);
+        var ack = new PendingAck { Next = _batch[start + count - 1].Next, Records = count };
         for (var i = start; i < start + count; i++)
         {
-            bytes += _batch[i].FrameBytes;
-            var id = _batch[i].SourceId;
-            var shipped = rejected.Contains(i) ? 0 : 1;
-            var k = perSource.FindIndex(p => p.Id == id);
-            if (k < 0)
+            ack.Bytes += _batch[i].FrameBytes;
+            ack.Add(_batch[i].SourceId, _batch[i].Position, 1, rejected.Contains(i) ? 0 : 1);
+        }
+        lock (_ackGate)
+        {
+            if (_queuedAck is null)
             {
-                perSource.Add((id, i, 1, shipped));
+                _queuedAck = ack;
             }
             else
             {
-                perSource[k] = (id, i, perSource[k].Count + 1, perSource[k].Shipped + shipped);
+                _queuedAck.Merge(ack);
+            }
+            if (!_ackWriterRunning)
+            {
+                _ackWriterRunning = true;
+                _ackWriting = Task.Run(WriteAcks);
             }
         }
+    }
+
+    /// <summary>Waits until every queued acknowledgement is written (rethrows an unexpected failure of the writer).</summary>
+    private async Task FlushAcksAsync()
+    {
+        while (true)
+        {
+            Task writing;
+            lock (_ackGate)
+            {
+                if (!_ackWriterRunning)
+                {
+                    break;
+                }
+                writing = _ackWriting;
+            }
+            await writing;
+        }
+        await _ackWriting;
+    }
+
+    /// <summary>The write-behind loop: takes what is queued (merged), writes it, until nothing is left.</summary>
+    private void WriteAcks()
+    {
+        try
+        {
+            while (true)
+            {
+                PendingAck? ack;
+                lock (_ackGate)
+                {
+                    ack = _queuedAck;
+                    _queuedAck = null;
+                    if (ack is null)
+                    {
+                        _ackWriterRunning = false;
+                        return;
+                    }
+                }
+                Persist(ack);
+            }
+        }
+        catch
+        {
+            lock (_ackGate)
+            {
+                _ackWriterRunning = false;
+            }
+            throw;
+        }
+    }
+
+    private void Persist(PendingAck ack)
+    {
         // The `acked` checkpoints first: they only state what the core has acknowledged, so they may run ahead of
         // the spool's cursor; the cursor's ack then signals the end of the batch to whoever waits for room.
         var now = _time.GetUtcNow();
-        foreach (var (id, last, n, shipped) in perSource)
+        foreach (var (id, last, n, shipped) in ack.Sources)
         {
             if (!_sources.TryGetValue(id, out var state))
             {
@@ -386,7 +463,7 @@ internal sealed class NodeShipper : IDisposable
             Interlocked.Add(ref state.AlertsShipped, shipped);
             try
             {
-                state.AdvanceAcked(_batch[last].Position, n, now);
+                state.AdvanceAcked(last, n, now);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -394,7 +471,41 @@ internal sealed class NodeShipper : IDisposable
                 _status.Error(e.Message);
             }
         }
-        _spool.Ack(_batch[start + count - 1].Next, count, bytes);
+        _spool.Ack(ack.Next, ack.Records, ack.Bytes);
+    }
+
+    /// <summary>Acknowledged records not yet written to the checkpoints and the cursor; later acks merge into it.</summary>
+    private sealed class PendingAck
+    {
+        public SpoolLocation Next;
+        public long Records;
+        public long Bytes;
+        public List<(string Id, FilePosition Last, long Count, long Shipped)> Sources { get; } = new(2);
+
+        public void Add(string id, FilePosition last, long count, long shipped)
+        {
+            var k = Sources.FindIndex(p => p.Id == id);
+            if (k < 0)
+            {
+                Sources.Add((id, last, count, shipped));
+            }
+            else
+            {
+                Sources[k] = (id, last, Sources[k].Count + count, Sources[k].Shipped + shipped);
+            }
+        }
+
+        /// <summary>A later acknowledgement: its position wins, the counts add up.</summary>
+        public void Merge(PendingAck later)
+        {
+            Next = later.Next;
+            Records += later.Records;
+            Bytes += later.Bytes;
+            foreach (var (id, last, count, shipped) in later.Sources)
+            {
+                Add(id, last, count, shipped);
+            }
+        }
     }
 
     private void Delivered()
@@ -414,6 +525,7 @@ internal sealed class NodeShipper : IDisposable
 
     private async Task BackOffAsync(ShipOutcome outcome, CancellationToken ct)
     {
+        await FlushAcksAsync();
         _failures++;
         var delay = outcome.RetryAfter ?? Backoff(_failures);
         if (_failures == 1)
@@ -441,6 +553,7 @@ internal sealed class NodeShipper : IDisposable
 
     private async Task PauseForTokenAsync(string reason, CancellationToken ct)
     {
+        await FlushAcksAsync();
         if (!_paused)
         {
             _paused = true;

@@ -62,12 +62,13 @@ internal readonly record struct SpoolStats(long Records, long Bytes, long? Oldes
 /// <summary>
 /// The durable spool: append-only segment files of framed, checksummed records (<see cref="SpoolFormat"/>), one
 /// writer (group commit: many appends, one fsync) and one reader (the shipper), and a consumer cursor persisted
-/// atomically after each acknowledgement. Fully acknowledged segments are deleted.
+/// atomically at each <see cref="Ack"/>. Fully acknowledged segments are deleted.
 /// </summary>
 /// <remarks>
 /// Records become visible to the reader only when <see cref="Publish"/> is called after <see cref="Commit"/>
 /// (fsync), so nothing is shipped that a crash could still take back. At <see cref="Open"/>, a torn tail of the last
 /// segment (a write cut by kill -9 or a power loss) is detected by its length or checksum and cut off.
+/// <see cref="Ack"/> may run on another thread than <see cref="TryRead"/> (the shipper's write-behind of acknowledgements).
 /// </remarks>
 internal sealed class DiskSpool : IDisposable
 {
@@ -765,16 +766,12 @@ internal sealed class DiskSpool : IDisposable
         }
     }
 
+    /// <remarks>Called by whoever acknowledges, maybe while the reader reads: the reader's handle is left alone (an
+    /// unlinked file stays readable; the reader closes it when it moves to the next segment).</remarks>
     private void DeleteSegments(List<long> segments)
     {
         foreach (var n in segments)
         {
-            if (_readHandleSegment == n)
-            {
-                _readHandle?.Dispose();
-                _readHandle = null;
-                _readHandleSegment = -1;
-            }
             lock (_lock)
             {
                 _segments.Remove(n);

@@ -162,4 +162,49 @@ public sealed class LineProcessorTests : IDisposable
             chunk?.Release();
         }
     }
+    [Fact]
+    public void WazuhLines_OffTheOnePassPath_GetTheParsersVerdictAndKey()
+    {
+        // The one-pass reader answers only for plain lines; each of these takes the careful path or must agree with it.
+        var lines = new[]
+        {
+            """{"timestamp":"2026-01-01T00:00:00+0000","rule":{"level":5,"id":"1"},"id":"1700000000.1"}""",
+            """{"rule":{"level":5},"timestamp":"2026-01-01T00:00:00+0000"}""",
+            """{"rule":{"level":5},"timestamp":"2026-01-01T00:00:00+0000","id":"abc"}""",
+            """{"rule":{"level":5},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.\u0032"}""",
+            """{"rule":{"level":5},"timestamp":"2026-01-01T00:00:00+0000","id":7,"id":"1700000000.3"}""",
+            """{"rule":{"level":5},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.4","id":"1700000000.5"}""",
+            """{"rule":{"level":"9"},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.6"}""",
+            """{"rule":{"level":5.0},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.7"}""",
+            """{"rule":{"level":2,"level":9},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.8"}""",
+            """{"rule":{"level":9},"rule":{"level":2},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.9"}""",
+            """{"r\u0075le":{"level":9},"rule":{"level":2},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.10"}""",
+            """{"rule":{"lev\u0065l":9,"level":2},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.11"}""",
+            """{"rule":{"level":99},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.12"}""",
+            """{"rule":{"level":-4},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.13"}""",
+            """{"rule":{"level":7},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.14"} trailing""",
+            """{"rule":{"level":7},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.15",}""",
+            """{"rule":{"level":7,"mitre":{"id":["T1110"]}},"agent":{"id":"1700000000.99"},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.16"}""",
+            """{"rule":{"level":7},"timestamp":"2026-01-01T00:00:00+0000","data":""" + new string('[', 40) + new string(']', 40) + ""","id":"1700000000.17"}""",
+            """{"rule":{"level":1},"timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.18"}""",
+            """[{"rule":{"level":7}}]""",
+            """{"rule":"high","timestamp":"2026-01-01T00:00:00+0000","id":"1700000000.19"}""",
+            """{"rule":{"level":7},"timestamp":"2026-01-01T00:00:00+0000","id":"123456789012345678901.1"}""",
+        };
+        var (p, state) = Processor(SourceKind.Wazuh);
+
+        Feed(p, lines);
+
+        var chunk = p.TakeChunk();
+        var expected = lines
+            .Select(l => (Line: l, Result: AlertParser.Parse(AlertSource.Wazuh, Encoding.UTF8.GetBytes(l))))
+            .Where(x => x.Result.Alert is { Level: >= 3 })
+            .Select(x => SocmeClient.EnvelopeLine("wazuh", x.Result.Alert!.Key, x.Line))
+            .ToList();
+        Assert.Equal(expected, Records(chunk).Select(r => r.Envelope));
+        var dead = lines.Count(l => AlertParser.Parse(AlertSource.Wazuh, Encoding.UTF8.GetBytes(l)).Error is not null);
+        Assert.Equal(dead, chunk?.DeadLetters?.Count ?? 0);
+        Assert.Equal(lines.Length - expected.Count - dead, state.Filtered);
+        chunk?.Release();
+    }
 }
