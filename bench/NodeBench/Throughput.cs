@@ -106,7 +106,7 @@ internal sealed class Throughput(NodeBenchConfig config, FakeCore sink, Action<s
             }
             var other = Math.Max(0, (after.Busy - before.Busy) - cpu) / seconds;
             return new Measurement(file.Kind, Agent, run, file.Lines, file.Bytes, seconds, cpu, other, rss, attempt,
-                string.Create(CultureInfo.InvariantCulture, $"{sink.Requests} requests"));
+                string.Create(CultureInfo.InvariantCulture, $"{sink.Requests} requests; the sink took {sink.Busy.TotalSeconds:0.0} s to answer them"));
         }
         finally
         {
