@@ -60,10 +60,14 @@ internal sealed record NodeBenchConfig
         };
     }
 
+    /// <summary>The machine's CPUs. Not <see cref="Environment.ProcessorCount"/>: that counts the CPUs this process may
+    /// run on, and bench/node.sh pins the harness to the others.</summary>
+    public static int MachineCpus { get; } = Math.Max(1, File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal)));
+
     /// <summary>The CPUs of everything else: all but the measured one (all, on a one-CPU machine).</summary>
-    public string OtherCpus => Environment.ProcessorCount > 1
-        ? string.Join(',', Enumerable.Range(0, Environment.ProcessorCount).Where(c => c != MeasuredCpu))
+    public string OtherCpus => MachineCpus > 1
+        ? string.Join(',', Enumerable.Range(0, MachineCpus).Where(c => c != MeasuredCpu))
         : "0";
 
-    public static string AllCpus => $"0-{Environment.ProcessorCount - 1}";
+    public static string AllCpus => $"0-{MachineCpus - 1}";
 }

@@ -209,7 +209,7 @@ internal static class Machine
         {
             // Only descriptive.
         }
-        return new MachineInfo(Environment.ProcessorCount, cpu, memory, os, kernel, RuntimeInformation.FrameworkDescription, commit ?? "?", disk);
+        return new MachineInfo(NodeBenchConfig.MachineCpus, cpu, memory, os, kernel, RuntimeInformation.FrameworkDescription, commit ?? "?", disk);
     }
 
     private static string? Line(string file, string key) =>
