@@ -393,6 +393,11 @@ internal sealed class NodeShipper : IDisposable
             }
             if (!_ackWriterRunning)
             {
+                // A write that failed unexpectedly fails the shipper here, as it did when acks were written inline.
+                if (_ackWriting.IsFaulted)
+                {
+                    _ackWriting.GetAwaiter().GetResult();
+                }
                 _ackWriterRunning = true;
                 _ackWriting = Task.Run(WriteAcks);
             }
