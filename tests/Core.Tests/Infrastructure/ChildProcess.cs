@@ -152,13 +152,25 @@ public sealed class ChildProcess : IDisposable
         throw new DirectoryNotFoundException("The repository root (SOCme.slnx) was not found above " + tfm.FullName);
     }
 
-    /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
+    /// <summary>
+    /// A TCP port that was free a moment ago on 127.0.0.1, below Linux's ephemeral range (32768–60999): no outgoing
+    /// connection can take it while a server is down and restarted on it.
+    /// </summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                l.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
     }
 }

@@ -61,16 +61,45 @@ internal sealed class FakeCore : IAsyncDisposable
 
     public Func<RecordedRequest, FakeResponse> Handler { get; set; } = r => FakeResponse.Accept(r);
 
-    public static FakeCore Start(int? port = null) => new(port ?? FreePort());
+    public static FakeCore Start(int? port = null)
+    {
+        if (port is { } fixedPort)
+        {
+            return new FakeCore(fixedPort);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FakeCore(FreePort());
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                // Taken between the check and the listen (other tests run in parallel): another port.
+            }
+        }
+    }
 
-    /// <summary>A port nothing listens on (yet).</summary>
+    /// <summary>
+    /// A port nothing listens on (yet), below Linux's ephemeral range (32768–60999) so that no outgoing connection of
+    /// another process can take it between now and the listen (or a restart on the same port).
+    /// </summary>
     public static int FreePort()
     {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                l.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
     }
 
     public IReadOnlyList<RecordedRequest> Requests
