@@ -98,7 +98,7 @@ internal static class NodeReport
         L("  its defaults: poll 100 ms, `BatchMaxDelay` 250 ms.");
         L("- **Caveats.** The machine is shared with other work (builds, tests, the core benchmark): before each timed part the harness");
         L("  waits (at most 60 s) until the measured CPU is less than 15 % busy; a measurement during which others used more than 10 % of");
-        L("  the measured CPU is repeated (at most twice; the last attempt is kept). \"others\" below is the measured CPU's busy time minus");
+        L("  the measured CPU is repeated (at most twice; the least disturbed attempt is kept, with its own number in \"attempts\"). \"others\" below is the measured CPU's busy time minus");
         L("  the measured process's CPU time, so it includes kernel work our own I/O causes (page cache, journal).");
         L();
         L("### Machine");

@@ -41,7 +41,7 @@ internal static class Program
                     NodeReport.Write(results, o["doc"]);
                     return 0;
                 default:
-                    await Console.Error.WriteLineAsync("Usage: Socme.NodeBench run --out RESULT.json --doc docs/performance.md | report --results RESULT.json --doc FILE | bare FILE | generate wazuh|suricata LINES FILE | agent FILE wazuh|suricata | stages FILE wazuh|suricata [runs] | micro [BenchmarkDotNet args]");
+                    await Console.Error.WriteLineAsync("Usage: Socme.NodeBench run --out RESULT.json --doc docs/performance.md | report --results RESULT.json --doc FILE | bare FILE | generate wazuh|suricata LINES FILE | agent FILE wazuh|suricata | stages FILE wazuh|suricata [runs] | micro [--filter * --inProcess] (BenchmarkDotNet)");
                     return 2;
             }
         }
