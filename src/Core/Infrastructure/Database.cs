@@ -80,11 +80,21 @@ internal static class Database
     /// <summary>
     /// Per-connection SQLite settings: WAL is persistent (set at migration), <c>synchronous=NORMAL</c> is
     /// durable across application crashes in WAL mode (the last transactions may be lost on power loss),
-    /// and a busy timeout lets concurrent writers wait instead of failing.
+    /// a busy timeout lets concurrent writers wait instead of failing, and the WAL is checkpointed into the
+    /// database every <see cref="WalAutocheckpointPages"/> pages (40 MiB) instead of SQLite's 1,000 (4 MiB).
     /// </summary>
+    /// <remarks>
+    /// A checkpoint runs inside the commit that crosses the threshold, with two fsyncs; at SQLite's default it came every
+    /// other ingest transaction and took about a third of the single writer's time. Ten times fewer checkpoints also write
+    /// each index page changed by several transactions once instead of several times. The cost: a WAL file of up to
+    /// about 40 MiB, replayed after a crash.
+    /// </remarks>
     internal sealed class SqlitePragmas : DbConnectionInterceptor
     {
-        private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        /// <summary>WAL pages after which a commit checkpoints the WAL into the database file.</summary>
+        public const int WalAutocheckpointPages = 10_000;
+
+        private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=10000;";
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {

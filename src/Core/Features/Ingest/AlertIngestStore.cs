@@ -251,6 +251,8 @@ internal sealed class SqliteAlertInsert : IDisposable
 
     private readonly sqlite3 db;
     private readonly sqlite3_stmt stmt;
+    private (Guid Client, Guid Node, long Received)? tenant;
+    private (int Status, long? Closed)? triage;
 
     /// <param name="conn">An open connection.</param>
     /// <param name="skipDuplicates">
@@ -271,6 +273,11 @@ internal sealed class SqliteAlertInsert : IDisposable
     /// <summary>Sets the tenant and arrival time of the rows that follow (a Guid as EF Core stores it on SQLite: upper-case text).</summary>
     public void SetTenant(Guid clientId, Guid nodeId, long receivedMs)
     {
+        if (tenant == (clientId, nodeId, receivedMs))
+        {
+            return; // still bound: a reset keeps the bindings
+        }
+        tenant = (clientId, nodeId, receivedMs);
         Text(ClientP, clientId.ToString().ToUpperInvariant());
         Text(NodeP, nodeId.ToString().ToUpperInvariant());
         Check(raw.sqlite3_bind_int64(stmt, ReceivedP, receivedMs));
@@ -279,6 +286,11 @@ internal sealed class SqliteAlertInsert : IDisposable
     /// <summary>Triage state of the rows that follow (ingest keeps the defaults: new, not closed).</summary>
     public void SetTriage(int status, long? closedMs)
     {
+        if (triage == (status, closedMs))
+        {
+            return;
+        }
+        triage = (status, closedMs);
         Check(raw.sqlite3_bind_int(stmt, StatusP, status));
         Int64(ClosedP, closedMs);
     }
