@@ -6,6 +6,7 @@ using System.Text;
 using Npgsql;
 using Socme.Alerts;
 using Socme.Client;
+using Socme.Core.Features.Ingest;
 
 namespace Socme.Bench;
 
@@ -56,7 +57,7 @@ internal sealed class ListBench(BenchConfig config, Provider provider, PostgresS
             else
             {
                 method = "binary COPY, then VACUUM ANALYZE";
-                load = RawInsert.Postgres(target, rows);
+                load = await RawInsert.PostgresAsync(target, rows);
                 var sw = Stopwatch.StartNew();
                 await using (var conn = new NpgsqlConnection(RawInsert.HarnessConnectionString(target)))
                 {
@@ -167,17 +168,17 @@ internal sealed class ListBench(BenchConfig config, Provider provider, PostgresS
         Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{timeMs}:{id}")))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static List<AlertRow> Templates(IReadOnlyList<CorpusLine> corpus)
+    private static List<IngestRow> Templates(IReadOnlyList<CorpusLine> corpus)
     {
         var options = new ParseOptions { SuricataAnomalyIsAlert = true };
-        var list = new List<AlertRow>(corpus.Count);
+        var list = new List<IngestRow>(corpus.Count);
         foreach (var line in corpus)
         {
             var bytes = Encoding.UTF8.GetBytes(line.Line);
             var parsed = AlertParser.Parse(line.Source, bytes, options);
             if (parsed.Alert is { } a)
             {
-                list.Add(AlertRow.From(a, a.Key));
+                list.Add(IngestRow.From(a, a.Key));
             }
         }
         return list;
@@ -187,7 +188,7 @@ internal sealed class ListBench(BenchConfig config, Provider provider, PostgresS
     /// Rows in arrival order over the 30 days before <paramref name="now"/>: a random corpus alert (its level, band,
     /// source, fields and raw JSON), a random client and node, 80 % new, 15 % closed, 5 % acknowledged.
     /// </summary>
-    private static IEnumerable<StoredAlert> Generate(List<AlertRow> templates, List<(Guid ClientId, IReadOnlyList<Guid> Nodes)> tenants, int count, DateTimeOffset now)
+    private static IEnumerable<StoredAlert> Generate(List<IngestRow> templates, List<(Guid ClientId, IReadOnlyList<Guid> Nodes)> tenants, int count, DateTimeOffset now)
     {
 #pragma warning disable CA5394 // a seeded, reproducible distribution, not security
         var rng = new Random(42);

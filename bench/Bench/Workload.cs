@@ -5,70 +5,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Socme.Alerts;
 using Socme.Client;
+using Socme.Core.Features.Ingest;
 
 namespace Socme.Bench;
-
-/// <summary>One alert's column values, fitted to the columns exactly as the core's ingest store fits them.</summary>
-internal sealed record AlertRow(
-    AlertSource Source,
-    string Key,
-    long TimeMs,
-    int Level,
-    SeverityBand Band,
-    string? RuleId,
-    string? RuleDescription,
-    string? RuleGroups,
-    string? MitreTactics,
-    string? MitreTechniques,
-    string? AgentName,
-    string? AgentIp,
-    string? SrcIp,
-    int? SrcPort,
-    string? DstIp,
-    int? DstPort,
-    string? Protocol,
-    string? Signature,
-    string? Category,
-    string Raw)
-{
-    /// <summary>The row of a parsed alert (same rules as <c>IngestRow.Fit</c>/<c>IngestRow.List</c> in the core).</summary>
-    public static AlertRow From(NormalizedAlert a, string key) => new(
-        a.Source, key, a.Timestamp.ToUnixTimeMilliseconds(), a.Level, a.Band,
-        Fit(a.RuleId, 64), Fit(a.RuleDescription, 2000), List(a.RuleGroups), List(a.MitreTactics), List(a.MitreTechniques),
-        Fit(a.AgentName, 255), Fit(a.AgentIp, 64), Fit(a.SrcIp, 64), a.SrcPort, Fit(a.DstIp, 64), a.DstPort,
-        Fit(a.Protocol, 32), Fit(a.Signature, 2000), Fit(a.Category, 255), Fit(a.Raw, int.MaxValue)!);
-
-    private static string? Fit(string? s, int max)
-    {
-        if (s is null)
-        {
-            return null;
-        }
-        if (s.Contains('\0', StringComparison.Ordinal))
-        {
-            s = s.Replace("\0", "", StringComparison.Ordinal);
-        }
-        return s.Length <= max ? s : s[..max];
-    }
-
-    private static string? List(IReadOnlyList<string> items)
-    {
-        if (items.Count == 0)
-        {
-            return null;
-        }
-        var parts = new List<string>(items.Count);
-        foreach (var i in items)
-        {
-            var v = Fit(i, 200)?.Replace(",", " ", StringComparison.Ordinal).Trim();
-            if (!string.IsNullOrEmpty(v))
-            {
-                parts.Add(v);
-            }
-        }
-        return parts.Count == 0 ? null : "," + string.Join(',', parts) + ",";
-    }
-}
 
 /// <summary>A corpus alert line and its source.</summary>
 internal sealed record CorpusLine(AlertSource Source, string Line);
@@ -84,7 +23,7 @@ internal sealed class IngestWorkload
     private IngestWorkload(int nodes)
     {
         Bodies = new byte[nodes][][];
-        Rows = new AlertRow[nodes][][];
+        Rows = new IngestRow[nodes][][];
         Alerts = new int[nodes][];
     }
 
@@ -92,7 +31,7 @@ internal sealed class IngestWorkload
     public byte[][][] Bodies { get; }
 
     /// <summary>[node][batch] → the rows of that body.</summary>
-    public AlertRow[][][] Rows { get; }
+    public IngestRow[][][] Rows { get; }
 
     /// <summary>[node][batch] → alerts in that body.</summary>
     public int[][] Alerts { get; }
@@ -129,7 +68,7 @@ internal sealed class IngestWorkload
         Parallel.For(0, nodes, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
         {
             var bodies = new byte[batches][];
-            var rows = new AlertRow[batches][];
+            var rows = new IngestRow[batches][];
             var counts = new int[batches];
             long u = 0, c = 0;
             int wz = 0, su = 0;
@@ -137,7 +76,7 @@ internal sealed class IngestWorkload
             for (var b = 0; b < batches; b++)
             {
                 sb.Clear();
-                var batchRows = new AlertRow[config.BatchSize];
+                var batchRows = new IngestRow[config.BatchSize];
                 for (var j = 0; j < config.BatchSize; j++)
                 {
                     // Global order interleaves the nodes batch by batch, as they arrive.
@@ -149,7 +88,7 @@ internal sealed class IngestWorkload
                     var key = AlertParser.StableKey(template.Source, bytes);
                     var parsed = AlertParser.Parse(template.Source, bytes, ParseOptions);
                     var alert = parsed.Alert ?? throw new InvalidOperationException($"A corpus line does not parse: {parsed.ErrorMessage}");
-                    batchRows[j] = AlertRow.From(alert, key);
+                    batchRows[j] = IngestRow.From(alert, key);
                     sb.Append(SocmeClient.EnvelopeLine(template.Source == AlertSource.Wazuh ? "wazuh" : "suricata", key, line)).Append('\n');
                     if (template.Source == AlertSource.Wazuh)
                     {
@@ -186,7 +125,7 @@ internal sealed class IngestWorkload
     }
 
     /// <summary>The rows in arrival order (batch by batch across nodes), warm-up or timed part.</summary>
-    public IEnumerable<(int Node, AlertRow[] Batch)> RowBatches(bool warmup)
+    public IEnumerable<(int Node, IngestRow[] Batch)> RowBatches(bool warmup)
     {
         var from = warmup ? 0 : WarmupBatches;
         var to = warmup ? WarmupBatches : Rows[0].Length;
