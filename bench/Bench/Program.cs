@@ -84,7 +84,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         await mem.OpenAsync();
         await using var cmd = mem.CreateCommand();
         cmd.CommandText = "SELECT sqlite_version()";
-        dbDescription = $"SQLite {await cmd.ExecuteScalarAsync()} (the core's e_sqlite3), journal_mode=WAL, synchronous=NORMAL";
+        dbDescription = $"SQLite {await cmd.ExecuteScalarAsync()} (the core's e_sqlite3), journal_mode=WAL, synchronous=NORMAL, wal_autocheckpoint={Socme.Core.Infrastructure.Database.SqlitePragmas.WalAutocheckpointPages}";
     }
     Log.Info($"[{provider}] {dbDescription}");
     var started = TimeProvider.System.GetUtcNow();
