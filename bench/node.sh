@@ -23,16 +23,8 @@
 #   SOCME_CORPUS                    defaults to ../shared/corpus beside the repository
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-export DOTNET_CLI_UI_LANGUAGE=en MSBUILDTERMINALLOGGER=off
-if [[ -z "${SOCME_CORPUS:-}" && -d "$root/../shared/corpus" ]]; then
-  SOCME_CORPUS="$(cd "$root/../shared/corpus" && pwd)"
-fi
-[[ -n "${SOCME_CORPUS:-}" && -d "$SOCME_CORPUS" ]] || { echo "node bench: the corpus was not found; set SOCME_CORPUS" >&2; exit 1; }
-export SOCME_CORPUS
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_setup "node bench"
 
 doc="${SOCME_NODEBENCH_DOC:-docs/performance.md}"
 case "$doc" in /*) ;; *) doc="$root/$doc" ;; esac
