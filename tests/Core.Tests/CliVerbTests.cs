@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Socme.Core.Tests.Infrastructure;
 
@@ -42,33 +41,14 @@ public sealed class CliVerbTests : IAsyncLifetime
 
     private async Task<(int Code, string Out, string Err)> RunAsync(string[] args, string? stdin)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "socme-core.dll");
-        var psi = new ProcessStartInfo("dotnet")
+        using var p = ChildProcess.Start("socme-core", args, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment["SOCME_DataDir"] = _db.DataDir;
-        psi.Environment["SOCME_Database__Provider"] = _db.Provider;
-        psi.Environment["SOCME_Database__ConnectionString"] = _db.ConnectionString;
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var p = Process.Start(psi)!;
-        if (stdin is not null)
-        {
-            await p.StandardInput.WriteAsync(stdin);
-            p.StandardInput.Close();
-        }
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await output, await error);
+            ["SOCME_DataDir"] = _db.DataDir,
+            ["SOCME_Database__Provider"] = _db.Provider,
+            ["SOCME_Database__ConnectionString"] = _db.ConnectionString,
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, stdin: stdin);
+        var code = await p.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        return (code, p.StandardOutput, p.StandardError);
     }
 }

@@ -254,7 +254,7 @@ public sealed class NodeAgentEndToEndTests(ITestOutputHelper output) : IAsyncLif
     {
         using var p = ChildProcess.Start(assembly, args, env);
         Assert.Equal(0, await p.WaitForExitAsync(TimeSpan.FromMinutes(2)));
-        return p.Output.Split('\n').Last(l => l.TrimStart().StartsWith('{'));
+        return p.StandardOutput;
     }
 
     private static void AppendBytes(string path, byte[] bytes)

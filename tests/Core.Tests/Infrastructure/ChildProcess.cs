@@ -13,6 +13,8 @@ public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
+    private readonly StringBuilder _standardError = new();
     private readonly Lock _gate = new();
 
     private ChildProcess(Process process, string name)
@@ -26,6 +28,30 @@ public sealed class ChildProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>What was written to stdout alone so far.</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _standardOutput.ToString();
+            }
+        }
+    }
+
+    /// <summary>What was written to stderr alone so far.</summary>
+    public string StandardError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _standardError.ToString();
+            }
+        }
+    }
+
     /// <summary>Everything written to stdout and stderr so far.</summary>
     public string Output
     {
@@ -38,7 +64,7 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    public static ChildProcess Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? workingDirectory = null)
+    public static ChildProcess Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? workingDirectory = null, string? stdin = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -60,16 +86,20 @@ public sealed class ChildProcess : IDisposable
         }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var child = new ChildProcess(process, assembly);
-        process.OutputDataReceived += (_, e) => child.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.OutputDataReceived += (_, e) => child.Append(e.Data, standardOutput: true);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data, standardOutput: false);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        process.StandardInput.Close(); // no input: a verb that reads standard input sees its end
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+        process.StandardInput.Close(); // a verb that reads standard input sees its end
         return child;
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool standardOutput)
     {
         if (line is null)
         {
@@ -78,6 +108,7 @@ public sealed class ChildProcess : IDisposable
         lock (_gate)
         {
             _output.AppendLine(line);
+            (standardOutput ? _standardOutput : _standardError).AppendLine(line);
         }
     }
 
