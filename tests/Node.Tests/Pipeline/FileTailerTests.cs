@@ -35,6 +35,14 @@ public sealed class FileTailerTests : IDisposable
     private FileTailer Tailer(string path, TailStart start, TailerSettings? settings = null) =>
         new(path, start, settings ?? new TailerSettings(), _clock, _log.Factory().CreateLogger("tail"));
 
+    /// <summary>A first run of the agent: reads the file to its end; returns the checkpoint it would save.</summary>
+    private (FilePosition Position, FileHead Head) ReadToEnd(string path)
+    {
+        using var first = Tailer(path, TailStart.Beginning);
+        Drain(first, new Sink());
+        return (first.Position!.Value, first.Head());
+    }
+
     private static void Drain(FileTailer tailer, Sink sink)
     {
         for (var i = 0; i < 1000 && tailer.Poll(sink) == TailStatus.Read; i++)
@@ -288,14 +296,7 @@ public sealed class FileTailerTests : IDisposable
     {
         var path = _dir["alerts.json"];
         Lines.Append(path, "1", "2");
-        FilePosition position;
-        FileHead head;
-        using (var first = Tailer(path, TailStart.Beginning))
-        {
-            Drain(first, new Sink());
-            position = first.Position!.Value;
-            head = first.Head();
-        }
+        var (position, head) = ReadToEnd(path);
         Lines.Append(path, "3");
 
         using var second = Tailer(path, TailStart.At(position, head, path));
@@ -316,14 +317,7 @@ public sealed class FileTailerTests : IDisposable
         var live = Path.Combine(alerts, "alerts.json");
         Lines.Append(day21, "1", "2");
         Posix.Link(day21, live);
-        FilePosition position;
-        FileHead head;
-        using (var first = Tailer(live, TailStart.Beginning))
-        {
-            Drain(first, new Sink());
-            position = first.Position!.Value;
-            head = first.Head();
-        }
+        var (position, head) = ReadToEnd(live);
 
         // While the agent is stopped: more alerts, then midnight.
         Lines.Append(day21, "3");
@@ -347,14 +341,7 @@ public sealed class FileTailerTests : IDisposable
         var path = _dir["eve.json"];
         var t0 = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
         Lines.Append(path, "a1");
-        FilePosition position;
-        FileHead head;
-        using (var first = Tailer(path, TailStart.Beginning))
-        {
-            Drain(first, new Sink());
-            position = first.Position!.Value;
-            head = first.Head();
-        }
+        var (position, head) = ReadToEnd(path);
         Lines.Append(path, "a2");
         File.SetLastWriteTimeUtc(path, t0);
         File.Move(path, path + ".1");
@@ -384,14 +371,7 @@ public sealed class FileTailerTests : IDisposable
         var live = Path.Combine(alerts, "alerts.json");
         Lines.Append(Day(21), "1");
         Posix.Link(Day(21), live);
-        FilePosition position;
-        FileHead head;
-        using (var first = Tailer(live, TailStart.Beginning))
-        {
-            Drain(first, new Sink());
-            position = first.Position!.Value;
-            head = first.Head();
-        }
+        var (position, head) = ReadToEnd(live);
         Lines.Append(Day(21), "2");
         File.SetLastWriteTimeUtc(Day(21), t0);
         Lines.Append(Day(22), "3");
@@ -416,14 +396,7 @@ public sealed class FileTailerTests : IDisposable
     {
         var path = _dir["eve.json"];
         Lines.Append(path, "old");
-        FilePosition position;
-        FileHead head;
-        using (var first = Tailer(path, TailStart.Beginning))
-        {
-            Drain(first, new Sink());
-            position = first.Position!.Value;
-            head = first.Head();
-        }
+        var (position, head) = ReadToEnd(path);
         File.Delete(path);
         Lines.Append(path, "new1", "new2");
 
@@ -458,14 +431,7 @@ public sealed class FileTailerTests : IDisposable
         // with other first bytes; its lines were never read and must not be skipped.
         var path = _dir["eve.json"];
         Lines.Append(path, "old1", "old2", "old3");
-        FilePosition position;
-        FileHead head;
-        using (var first = Tailer(path, TailStart.Beginning))
-        {
-            Drain(first, new Sink());
-            position = first.Position!.Value;
-            head = first.Head();
-        }
+        var (position, head) = ReadToEnd(path);
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
         {
             fs.SetLength(0);
