@@ -27,9 +27,6 @@ public sealed class HeartbeatSender(
     private readonly HttpClient _http = (httpClients ?? throw new ArgumentNullException(nameof(httpClients))).CreateClient(NodePipelineServiceCollectionExtensions.CoreHttpClientName);
     private int _failures;
 
-    /// <summary>Heartbeats the core accepted since start (for tests and the status).</summary>
-    public int Sent { get; private set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = _options.HeartbeatInterval > TimeSpan.Zero ? _options.HeartbeatInterval : TimeSpan.FromSeconds(30);
@@ -80,7 +77,6 @@ public sealed class HeartbeatSender(
                         log.LogInformation("Heartbeats reach the core again (after {Failures} failed).", _failures);
                     }
                     _failures = 0;
-                    Sent++;
                     return true;
                 }
                 reason = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
