@@ -189,12 +189,117 @@ public sealed record AlertFilter
     public string? Q { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
+    /// <summary>One or a comma list of <c>true_positive</c>, <c>false_positive</c>, <c>benign</c>, <c>none</c> (no verdict).</summary>
+    public string? Verdict { get; init; }
+    /// <summary>A user id, <c>me</c> (the caller) or <c>none</c> (unassigned).</summary>
+    public string? Assignee { get; init; }
+    /// <summary>
+    /// An alert group's <see cref="AlertGroupDto.Key"/>: only the alerts of that group. When set and <see cref="From"/>
+    /// is not, the grouped view's default range applies (the last 24 hours), so a group selects what the inbox showed.
+    /// </summary>
+    public string? Group { get; init; }
 }
 
-/// <summary>Either <see cref="Ids"/> or <see cref="Filter"/> selects the alerts.</summary>
-public sealed record BulkAlertUpdateRequest(IReadOnlyList<long>? Ids, AlertFilter? Filter, AlertUpdateRequest Update);
+/// <summary>
+/// Exactly one of <see cref="Ids"/> and <see cref="Filter"/> selects the alerts; <see cref="Group"/> (a group's key)
+/// narrows the filter to one group ("the whole group"), and needs <see cref="Filter"/> (<c>{}</c> for none).
+/// </summary>
+public sealed record BulkAlertUpdateRequest(IReadOnlyList<long>? Ids, AlertFilter? Filter, AlertUpdateRequest Update)
+{
+    /// <summary>A group's <see cref="AlertGroupDto.Key"/>; the same as <c>Filter.Group</c>.</summary>
+    public string? Group { get; init; }
+}
 
 public sealed record BulkAlertUpdateResult(int Matched, int Updated);
+
+/// <summary>
+/// Alerts with the same source, rule (Wazuh rule id or Suricata signature id), source IP and destination IP, within the
+/// filter. <see cref="Key"/> is opaque: pass it back as <see cref="AlertFilter.Group"/> to list or update the group.
+/// </summary>
+/// <param name="Key">Opaque; <see cref="AlertFilter.Group"/> and <see cref="BulkAlertUpdateRequest.Group"/> take it.</param>
+/// <param name="Source"><c>wazuh</c>, <c>suricata</c> or <c>system</c>.</param>
+/// <param name="RuleId">The Wazuh rule id or the Suricata signature id.</param>
+/// <param name="SrcIp">The source IP (null: alerts without one).</param>
+/// <param name="DstIp">The destination IP (null: alerts without one).</param>
+/// <param name="Description">The rule description (Wazuh) or signature (Suricata) of the newest alert.</param>
+/// <param name="Count">Alerts of the group within the filter.</param>
+/// <param name="OpenCount">Alerts of the group not closed.</param>
+/// <param name="MaxLevel">The highest level (0–15).</param>
+/// <param name="MaxBand">The band of <paramref name="MaxLevel"/>.</param>
+/// <param name="FirstSeen">The oldest alert time.</param>
+/// <param name="LastSeen">The newest alert time (groups are sorted by it, newest first).</param>
+/// <param name="NewestAlertId">The most recently received alert of the group (the highest id).</param>
+public sealed record AlertGroupDto(
+    string Key,
+    string Source,
+    string? RuleId,
+    string? SrcIp,
+    string? DstIp,
+    string? Description,
+    long Count,
+    long OpenCount,
+    int MaxLevel,
+    string MaxBand,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    long NewestAlertId);
+
+/// <summary>A page of groups, newest last-seen first, and the time range that was grouped.</summary>
+public sealed record AlertGroupPage(IReadOnlyList<AlertGroupDto> Items, string? NextCursor, DateTimeOffset From, DateTimeOffset? To);
+
+// ---- overview ----
+
+/// <summary>Alert counts per severity band.</summary>
+public sealed record BandCounts(long Low, long Medium, long High, long Critical)
+{
+    public long Total => Low + Medium + High + Critical;
+}
+
+/// <summary>One bucket of the alerts-over-time chart: alerts with a time in [Start, Start + bucket).</summary>
+public sealed record OverviewBucketDto(DateTimeOffset Start, BandCounts Counts);
+
+/// <summary>Nodes of a client by status (as <c>GET /nodes</c> reports them).</summary>
+public sealed record NodeStatusCounts(int Online, int Stale, int Offline, int NeverSeen, int Pending);
+
+/// <summary>A client's tile: its open (not closed) alerts of the range by band, and its nodes by status.</summary>
+public sealed record ClientTileDto(Guid ClientId, string Name, BandCounts Open, NodeStatusCounts Nodes);
+
+/// <summary>A rule (or Suricata signature) by alert count in the range.</summary>
+public sealed record TopRuleDto(string Source, string? RuleId, string? Description, long Count, int MaxLevel, string MaxBand);
+
+/// <summary>One cell of the MITRE ATT&amp;CK matrix: alerts of the range tagged with both the tactic and the technique.</summary>
+public sealed record MitreCellDto(string Tactic, string Technique, long Count);
+
+/// <summary>A tactic's column: alerts tagged with it, and its techniques by count.</summary>
+public sealed record MitreTacticDto(string Tactic, long Count, IReadOnlyList<MitreCellDto> Techniques);
+
+/// <summary>The overview (console home page and screen): everything is within the caller's tenant scope.</summary>
+public sealed record OverviewDto(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string Range,
+    string Bucket,
+    IReadOnlyList<OverviewBucketDto> Timeline,
+    BandCounts Totals,
+    IReadOnlyList<ClientTileDto> Clients,
+    IReadOnlyList<TopRuleDto> TopRules,
+    IReadOnlyList<MitreTacticDto> Mitre,
+    IReadOnlyList<AlertDto> NewestHighAndCritical);
+
+/// <summary>
+/// What the overview covers: <see cref="Range"/> <c>24h</c> (default) or <c>7d</c>; <see cref="Bucket"/> <c>1h</c>,
+/// <c>3h</c> or <c>1d</c> (default 1h for 24h, 3h for 7d); one client or every client in scope.
+/// </summary>
+public sealed record OverviewQuery
+{
+    public string? Range { get; init; }
+    public string? Bucket { get; init; }
+    public Guid? ClientId { get; init; }
+    /// <summary>Rules in <see cref="OverviewDto.TopRules"/>, 1–50 (default 10).</summary>
+    public int? Top { get; init; }
+    /// <summary>Alerts in <see cref="OverviewDto.NewestHighAndCritical"/>, 0–100 (default 10).</summary>
+    public int? Newest { get; init; }
+}
 
 // ---- users and tokens ----
 

@@ -141,10 +141,28 @@ public sealed class SocmeClient(HttpClient http)
             Add("q", f.Q);
             Add("from", f.From?.ToString("O", CultureInfo.InvariantCulture));
             Add("to", f.To?.ToString("O", CultureInfo.InvariantCulture));
+            Add("verdict", f.Verdict);
+            Add("assignee", f.Assignee);
+            Add("group", f.Group);
         }
         Add("limit", limit?.ToString(CultureInfo.InvariantCulture));
         Add("cursor", cursor);
         return q.Count == 0 ? "" : "?" + string.Join('&', q);
+    }
+
+    /// <summary>The grouped inbox (<c>GET /alerts/groups</c>): the same filters as the list; newest last-seen first.</summary>
+    public Task<AlertGroupPage> ListAlertGroupsAsync(AlertFilter? filter = null, int? limit = null, string? cursor = null, CancellationToken ct = default) =>
+        GetAsync<AlertGroupPage>("api/v1/alerts/groups" + AlertQueryString(filter, limit, cursor), ct);
+
+    public Task<OverviewDto> GetOverviewAsync(OverviewQuery? query = null, CancellationToken ct = default)
+    {
+        var q = new List<string>();
+        if (query?.Range is { } range) { q.Add("range=" + Uri.EscapeDataString(range)); }
+        if (query?.Bucket is { } bucket) { q.Add("bucket=" + Uri.EscapeDataString(bucket)); }
+        if (query?.ClientId is { } clientId) { q.Add("clientId=" + clientId); }
+        if (query?.Top is { } top) { q.Add("top=" + top.ToString(CultureInfo.InvariantCulture)); }
+        if (query?.Newest is { } newest) { q.Add("newest=" + newest.ToString(CultureInfo.InvariantCulture)); }
+        return GetAsync<OverviewDto>("api/v1/overview" + (q.Count == 0 ? "" : "?" + string.Join('&', q)), ct);
     }
 
     public Task<AlertDetailDto> GetAlertAsync(long id, CancellationToken ct = default) => GetAsync<AlertDetailDto>($"api/v1/alerts/{id}", ct);

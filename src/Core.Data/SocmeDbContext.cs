@@ -115,9 +115,13 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
             e.Property(a => a.VerdictReason).HasMaxLength(2000);
             // Idempotent ingest: (node, source, key) is unique; a duplicate is an ack, never an error.
             e.HasIndex(a => new { a.NodeId, a.Source, a.Key }).IsUnique();
-            // Keyset pagination newest first, overall and per client.
-            e.HasIndex(a => new { a.TimeMs, a.Id });
-            e.HasIndex(a => new { a.ClientId, a.TimeMs, a.Id });
+            // Keyset pagination newest first, overall and per client. The columns after the id make them covering for
+            // the grouped inbox and the overview (group key, level, status): a range of time is aggregated from the
+            // index alone, without reading the rows (docs/performance.md, "inbox").
+            e.HasIndex(a => new { a.TimeMs, a.Id, a.ClientId, a.Source, a.RuleId, a.SrcIp, a.DstIp, a.Level, a.Status })
+                .HasDatabaseName("ix_alerts_time_covering");
+            e.HasIndex(a => new { a.ClientId, a.TimeMs, a.Id, a.Source, a.RuleId, a.SrcIp, a.DstIp, a.Level, a.Status })
+                .HasDatabaseName("ix_alerts_client_time_covering");
             e.HasIndex(a => new { a.ClientId, a.Status, a.TimeMs });
             e.HasIndex(a => new { a.RuleId, a.TimeMs });
             e.HasOne<Client>().WithMany().HasForeignKey(a => a.ClientId).OnDelete(DeleteBehavior.Restrict);
@@ -181,7 +185,12 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
             }
             foreach (var index in entity.GetIndexes())
             {
-                index.SetDatabaseName(SnakeCase(index.GetDefaultDatabaseName() ?? index.GetDatabaseName()!));
+                // Names this model gives (HasDatabaseName, already "ix_…": a default name would pass PostgreSQL's 63
+                // characters) are kept; Identity's ("UserNameIndex") and default names become snake_case default names.
+                var name = index.GetDatabaseName();
+                index.SetDatabaseName(name is not null && name.StartsWith("ix_", StringComparison.Ordinal)
+                    ? name
+                    : SnakeCase(index.GetDefaultDatabaseName() ?? name!));
             }
         }
     }

@@ -338,18 +338,18 @@ namespace Socme.Core.Migrations.Sqlite.Migrations
                     b.HasIndex("RuleId", "TimeMs")
                         .HasDatabaseName("ix_alerts_rule_id_time_ms");
 
-                    b.HasIndex("TimeMs", "Id")
-                        .HasDatabaseName("ix_alerts_time_ms_id");
-
                     b.HasIndex("ClientId", "Status", "TimeMs")
                         .HasDatabaseName("ix_alerts_client_id_status_time_ms");
-
-                    b.HasIndex("ClientId", "TimeMs", "Id")
-                        .HasDatabaseName("ix_alerts_client_id_time_ms_id");
 
                     b.HasIndex("NodeId", "Source", "Key")
                         .IsUnique()
                         .HasDatabaseName("ix_alerts_node_id_source_key");
+
+                    b.HasIndex("ClientId", "TimeMs", "Id", "Source", "RuleId", "SrcIp", "DstIp", "Level", "Status")
+                        .HasDatabaseName("ix_alerts_client_time_covering");
+
+                    b.HasIndex("TimeMs", "Id", "ClientId", "Source", "RuleId", "SrcIp", "DstIp", "Level", "Status")
+                        .HasDatabaseName("ix_alerts_time_covering");
 
                     b.ToTable("alerts", (string)null);
                 });

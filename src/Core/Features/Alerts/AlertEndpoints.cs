@@ -1,24 +1,35 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Socme.Client;
 using Socme.Core.Features.Auth;
+using Socme.Core.Features.Overview;
 
 namespace Socme.Core.Features.Alerts;
 
 internal static class AlertEndpoints
 {
-    public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddScoped<AlertService>();
+    public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddScoped<AlertService>().AddOverview();
 
     public static RouteGroupBuilder MapAlertEndpoints(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(Policies.User);
         g.MapGet("/", (Guid? clientId, Guid? nodeId, string? source, string? band, int? minLevel, string? status, string? ruleId,
-                string? q, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor, AlertService s, CancellationToken ct) =>
+                string? q, DateTimeOffset? from, DateTimeOffset? to, string? verdict, string? assignee, string? group, int? limit, string? cursor,
+                AlertService s, CancellationToken ct) =>
             s.ListAsync(new AlertFilter
             {
                 ClientId = clientId, NodeId = nodeId, Source = source, Band = band, MinLevel = minLevel, Status = status,
-                RuleId = ruleId, Q = q, From = from, To = to,
+                RuleId = ruleId, Q = q, From = from, To = to, Verdict = verdict, Assignee = assignee, Group = group,
             }, limit, cursor, ct))
             .WithName("Alerts_List");
+        g.MapGet("/groups", (Guid? clientId, Guid? nodeId, string? source, string? band, int? minLevel, string? status, string? ruleId,
+                string? q, DateTimeOffset? from, DateTimeOffset? to, string? verdict, string? assignee, string? group, int? limit, string? cursor,
+                AlertService s, CancellationToken ct) =>
+            s.ListGroupsAsync(new AlertFilter
+            {
+                ClientId = clientId, NodeId = nodeId, Source = source, Band = band, MinLevel = minLevel, Status = status,
+                RuleId = ruleId, Q = q, From = from, To = to, Verdict = verdict, Assignee = assignee, Group = group,
+            }, limit, cursor, ct))
+            .WithName("Alerts_ListGroups");
         g.MapGet("/{alertId:long}", (long alertId, AlertService s, CancellationToken ct) => s.GetAsync(alertId, ct))
             .WithName("Alerts_Get");
         g.MapPatch("/{alertId:long}", (long alertId, AlertUpdateRequest body, AlertService s, CancellationToken ct) => s.UpdateAsync(alertId, body, ct))
@@ -30,6 +41,7 @@ internal static class AlertEndpoints
         }).WithName("Alerts_AddComment");
         g.MapPost("/bulk", (BulkAlertUpdateRequest body, AlertService s, CancellationToken ct) => s.BulkUpdateAsync(body, ct))
             .WithName("Alerts_BulkUpdate").RequireAuthorization(Policies.Staff);
+        api.MapOverviewEndpoints();
         return api;
     }
 }

@@ -69,6 +69,18 @@ public static class AlertQueries
             var ms = to.ToUnixTimeMilliseconds();
             q = q.Where(a => a.TimeMs < ms);
         }
+        if (!string.IsNullOrEmpty(f.Verdict))
+        {
+            q = q.WithVerdict(f.Verdict);
+        }
+        if (!string.IsNullOrEmpty(f.Assignee))
+        {
+            q = q.WithAssignee(f.Assignee, scope);
+        }
+        if (!string.IsNullOrEmpty(f.Group))
+        {
+            q = q.InGroup(AlertGroupKey.Decode(f.Group));
+        }
         if (!string.IsNullOrWhiteSpace(f.Q))
         {
             var text = f.Q.Trim();
@@ -94,6 +106,47 @@ public static class AlertQueries
             }
         }
         return q;
+    }
+
+    /// <summary>Every column but the raw JSON (left empty): what a list shows.</summary>
+    public static IQueryable<AlertRecord> WithoutRaw(this IQueryable<AlertRecord> q) =>
+        q.Select(a => new AlertRecord
+        {
+            Id = a.Id, ClientId = a.ClientId, NodeId = a.NodeId, Source = a.Source, Key = a.Key, TimeMs = a.TimeMs,
+            ReceivedMs = a.ReceivedMs, Level = a.Level, Band = a.Band, RuleId = a.RuleId, RuleDescription = a.RuleDescription,
+            RuleGroups = a.RuleGroups, MitreTactics = a.MitreTactics, MitreTechniques = a.MitreTechniques,
+            AgentName = a.AgentName, AgentIp = a.AgentIp, SrcIp = a.SrcIp, SrcPort = a.SrcPort, DstIp = a.DstIp,
+            DstPort = a.DstPort, Protocol = a.Protocol, Signature = a.Signature, Category = a.Category, Raw = "",
+            Status = a.Status, Verdict = a.Verdict, VerdictReason = a.VerdictReason, AssigneeId = a.AssigneeId,
+            Tags = a.Tags, UpdatedMs = a.UpdatedMs,
+        });
+
+    private static IQueryable<AlertRecord> WithVerdict(this IQueryable<AlertRecord> q, string verdict)
+    {
+        var names = verdict.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var none = names.Any(n => n.Equals("none", StringComparison.OrdinalIgnoreCase));
+        var verdicts = names.Where(n => !n.Equals("none", StringComparison.OrdinalIgnoreCase))
+            .Select(n => (AlertVerdict?)AlertMapping.ParseVerdict(n)).Distinct().ToList();
+        return (none, verdicts.Count) switch
+        {
+            (true, 0) => q.Where(a => a.Verdict == null),
+            (true, _) => q.Where(a => a.Verdict == null || verdicts.Contains(a.Verdict)),
+            (false, 1) => q.Where(a => a.Verdict == verdicts[0]),
+            _ => q.Where(a => verdicts.Contains(a.Verdict)),
+        };
+    }
+
+    private static IQueryable<AlertRecord> WithAssignee(this IQueryable<AlertRecord> q, string assignee, TenantScope scope)
+    {
+        var value = assignee.Trim();
+        if (value.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return q.Where(a => a.AssigneeId == null);
+        }
+        Guid? id = value.Equals("me", StringComparison.OrdinalIgnoreCase) ? scope.UserId
+            : Guid.TryParse(value, out var g) ? g
+            : throw ApiException.Validation("assignee", "assignee must be a user id, me or none.");
+        return id is { } user ? q.Where(a => a.AssigneeId == user) : q.Where(_ => false);
     }
 
     private static string EscapeLike(string s) =>

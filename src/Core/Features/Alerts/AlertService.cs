@@ -18,24 +18,30 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
 
     public async Task<AlertPage> ListAsync(AlertFilter filter, int? limit, string? cursor, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         var take = Math.Clamp(limit ?? 50, 1, MaxPageSize);
-        var rows = await db.Alerts.AsNoTracking().VisibleTo(scope).Filter(filter, db, scope).Page(cursor)
+        var rows = await db.Alerts.AsNoTracking().VisibleTo(scope).Filter(GroupRange(filter), db, scope).Page(cursor)
             .Take(take + 1)
-            .Select(a => new AlertRecord
-            {
-                Id = a.Id, ClientId = a.ClientId, NodeId = a.NodeId, Source = a.Source, Key = a.Key, TimeMs = a.TimeMs,
-                ReceivedMs = a.ReceivedMs, Level = a.Level, Band = a.Band, RuleId = a.RuleId, RuleDescription = a.RuleDescription,
-                RuleGroups = a.RuleGroups, MitreTactics = a.MitreTactics, MitreTechniques = a.MitreTechniques,
-                AgentName = a.AgentName, AgentIp = a.AgentIp, SrcIp = a.SrcIp, SrcPort = a.SrcPort, DstIp = a.DstIp,
-                DstPort = a.DstPort, Protocol = a.Protocol, Signature = a.Signature, Category = a.Category, Raw = "",
-                Status = a.Status, Verdict = a.Verdict, VerdictReason = a.VerdictReason, AssigneeId = a.AssigneeId,
-                Tags = a.Tags, UpdatedMs = a.UpdatedMs,
-            })
+            .WithoutRaw()
             .ToListAsync(ct);
         var items = rows.Take(take).Select(AlertMapping.ToDto).ToList();
         var next = rows.Count > take ? AlertQueries.EncodeCursor(rows[take - 1].TimeMs, rows[take - 1].Id) : null;
         return new AlertPage(items, next);
     }
+
+    /// <summary>
+    /// The grouped inbox: alerts of the filter grouped by source, rule, source IP and destination IP, newest last-seen
+    /// first, over the filter's range (default the last 24 hours, at most 31 days; <see cref="AlertGroups"/>).
+    /// </summary>
+    public Task<AlertGroupPage> ListGroupsAsync(AlertFilter filter, int? limit, string? cursor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return AlertGroups.PageAsync(db, scope, AlertGroups.WithGroupRange(filter, time.GetUtcNow()), limit, cursor, ct);
+    }
+
+    /// <summary>A filter naming a group gets the grouped view's range, so that it selects what the grouped inbox showed.</summary>
+    private AlertFilter GroupRange(AlertFilter filter) =>
+        string.IsNullOrEmpty(filter.Group) ? filter : AlertGroups.WithGroupRange(filter, time.GetUtcNow());
 
     public async Task<AlertDetailDto> GetAsync(long id, CancellationToken ct)
     {
@@ -83,16 +89,36 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
         return new AlertCommentDto(comment.Id, comment.Author, comment.Body, comment.CreatedAt);
     }
 
+    /// <summary>
+    /// Applies one update to the alerts selected by ids, by a filter, or by a group key and a filter (the whole group),
+    /// within the caller's scope; at most <see cref="MaxBulk"/> alerts, audited per client.
+    /// </summary>
     public async Task<BulkAlertUpdateResult> BulkUpdateAsync(BulkAlertUpdateRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.Update);
+        if (request.Update is null)
+        {
+            throw ApiException.Validation("update", "update is required.");
+        }
+        if (request.Group is not null)
+        {
+            if (request.Ids is not null)
+            {
+                throw ApiException.Validation("group", "Give a group with filter (or alone), not with ids.");
+            }
+            if (request.Filter?.Group is { } other && other != request.Group)
+            {
+                throw ApiException.Validation("group", "group and filter.group differ.");
+            }
+            request = request with { Filter = (request.Filter ?? new AlertFilter()) with { Group = request.Group } };
+        }
         if ((request.Ids is null) == (request.Filter is null))
         {
             throw ApiException.Validation("ids", "Give either ids or filter, not both.");
         }
         var assigneeSees = await EnsureAllowedAsync(request.Update, ct);
         var q = db.Alerts.VisibleTo(scope);
+        var filter = request.Filter is null ? null : GroupRange(request.Filter);
         if (request.Ids is { } ids)
         {
             if (ids.Count > MaxBulk)
@@ -104,7 +130,7 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
         }
         else
         {
-            q = q.Filter(request.Filter!, db, scope);
+            q = q.Filter(filter!, db, scope);
         }
         var matched = await q.CountAsync(ct);
         if (matched > MaxBulk)
@@ -127,7 +153,7 @@ public sealed class AlertService(SocmeDbContext db, TenantScope scope, AuditLog 
         foreach (var clientId in alerts.Select(a => a.ClientId).Distinct())
         {
             var idsOfClient = alerts.Where(a => a.ClientId == clientId).Select(a => a.Id).ToList();
-            audit.Add("alert.bulk_update", clientId, null, new { count = idsOfClient.Count, ids = idsOfClient.Take(1000), update = request.Update, filter = request.Filter });
+            audit.Add("alert.bulk_update", clientId, null, new { count = idsOfClient.Count, ids = idsOfClient.Take(1000), update = request.Update, filter });
         }
         await db.SaveChangesAsync(ct);
         return new BulkAlertUpdateResult(matched, updated);
