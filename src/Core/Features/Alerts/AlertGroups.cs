@@ -110,7 +110,7 @@ public static class AlertGroups
             .Skip(offset).Take(take + 1)
             .ToListAsync(ct);
         var page = rows.Take(take).ToList();
-        var descriptions = await DescriptionsAsync(db, page.Select(r => r.MaxId).ToList(), ct);
+        var descriptions = await DescriptionsAsync(db, scope, page.Select(r => r.MaxId).ToList(), ct);
         var items = page.Select(r => new AlertGroupDto(
             new AlertGroupKey(r.Source, r.RuleId, r.SrcIp, r.DstIp).Encode(), AlertMapping.SourceName(r.Source), r.RuleId, r.SrcIp, r.DstIp,
             descriptions.GetValueOrDefault(r.MaxId), r.Count, r.Open, r.MaxLevel, AlertMapping.BandName(Severity.BandOf(r.MaxLevel)),
@@ -120,7 +120,7 @@ public static class AlertGroups
     }
 
     /// <summary>The rule description (Wazuh) or signature (Suricata) of each alert, by primary key.</summary>
-    public static async Task<Dictionary<long, string?>> DescriptionsAsync(SocmeDbContext db, IReadOnlyCollection<long> ids, CancellationToken ct)
+    public static async Task<Dictionary<long, string?>> DescriptionsAsync(SocmeDbContext db, TenantScope scope, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (ids.Count == 0)
@@ -128,7 +128,7 @@ public static class AlertGroups
             return [];
         }
         var list = ids.ToList();
-        var rows = await db.Alerts.AsNoTracking().Where(a => list.Contains(a.Id))
+        var rows = await db.Alerts.AsNoTracking().VisibleTo(scope).Where(a => list.Contains(a.Id))
             .Select(a => new { a.Id, Text = a.RuleDescription ?? a.Signature }).ToListAsync(ct);
         return rows.ToDictionary(r => r.Id, r => r.Text);
     }

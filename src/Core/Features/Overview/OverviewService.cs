@@ -143,7 +143,7 @@ public sealed class OverviewService(SocmeDbContext db, TenantScope scope, NodeSe
             .OrderByDescending(r => r.Count).ThenBy(r => r.RuleId)
             .Take(top)
             .ToListAsync(ct);
-        var descriptions = await AlertGroups.DescriptionsAsync(db, rows.Select(r => r.MaxId).ToList(), ct);
+        var descriptions = await AlertGroups.DescriptionsAsync(db, scope, rows.Select(r => r.MaxId).ToList(), ct);
         return rows.Select(r => new TopRuleDto(AlertMapping.SourceName(r.Source), r.RuleId, descriptions.GetValueOrDefault(r.MaxId), r.Count,
             r.MaxLevel, AlertMapping.BandName(Severity.BandOf(r.MaxLevel)))).ToList();
     }
