@@ -22,8 +22,9 @@
 set -euo pipefail
 shopt -s extglob
 
-# System packages the tests need (Debian names). Add more here, e.g. openssh-server chromium python3-aiosmtpd jq iproute2.
-SOCME_APT_PACKAGES=(postgresql)
+# System packages the tests need (Debian names): PostgreSQL for the second pass, Chromium for the console tests
+# (Playwright drives it; SOCME_CHROMIUM overrides its path). Add more here, e.g. openssh-server python3-aiosmtpd.
+SOCME_APT_PACKAGES=(postgresql chromium)
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

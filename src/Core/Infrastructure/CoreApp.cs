@@ -10,6 +10,7 @@ using Socme.Core.Features.Clients;
 using Socme.Core.Features.Ingest;
 using Socme.Core.Features.Nodes;
 using Socme.Core.Features.Users;
+using Socme.Core.Web;
 
 namespace Socme.Core.Infrastructure;
 
@@ -22,7 +23,13 @@ internal static class CoreApp
     /// <param name="configureServices">Last say on the services (the demo replaces the console lifetime).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(CoreApp).Assembly.GetName().Name });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(CoreApp).Assembly.GetName().Name,
+            // The console's files are built beside the executable (Web/WebAssets.targets), whatever the working folder.
+            WebRootPath = Directory.Exists(WebSetup.WebRoot) ? WebSetup.WebRoot : null,
+        });
         AddShippedSettings(builder.Configuration);
         AddPrefixedEnvironmentBeforeCommandLine(builder.Configuration);
 
@@ -66,11 +73,13 @@ internal static class CoreApp
         services.AddIngest();
         services.AddAlerts();
         services.AddUsers();
+        services.AddSocmeWeb();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSocmeWebBeforeAuth();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -86,6 +95,7 @@ internal static class CoreApp
         api.MapUserEndpoints();
         api.MapLoginEndpoints();
         api.MapAuditEndpoints();
+        app.MapSocmeWeb();
         return app;
     }
 

@@ -104,6 +104,8 @@ internal sealed class BearerTokenHandler(
         {
             new(SocmeClaims.Kind, SocmeClaims.KindUser),
             new(SocmeClaims.UserId, user.Id.ToString()),
+            // The stable identifier antiforgery tokens are bound to (not the whole claim set, which changes).
+            new(ClaimTypes.NameIdentifier, user.Id.ToString()),
             new(SocmeClaims.Email, user.Email ?? ""),
             new(SocmeClaims.Role, user.Role.ToString()),
         };

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Socme.Client;
 using Socme.Core.Data.Identity;
-using Socme.Core.Features.Audit;
+using Socme.Core.Features.Account;
 using Socme.Core.Features.Users;
 using Socme.Core.Infrastructure;
 
@@ -19,25 +19,23 @@ internal static class LoginEndpoints
     public static RouteGroupBuilder MapLoginEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/auth/token", async Task<Created<CreatedApiTokenDto>> (
-                LoginRequest body, UserManager<User> users, UserService userService, AuditLog audit, HttpContext http, CancellationToken ct) =>
+                LoginRequest body, CredentialCheck credentials, UserManager<User> users, UserService userService, HttpContext http, CancellationToken ct) =>
             {
                 ArgumentNullException.ThrowIfNull(body);
-                var user = string.IsNullOrWhiteSpace(body.Email) ? null : await users.FindByEmailAsync(body.Email.Trim());
-                if (user is null || user.Disabled)
+                var (result, user) = await credentials.CheckAsync(body.Email, body.Password, "api", ct);
+                if (result == CredentialResult.LockedOut)
                 {
-                    await audit.WriteAsync("auth.login", null, body.Email, new { reason = user is null ? "unknown_user" : "disabled" }, success: false, actor: "anonymous", ct: ct);
-                    throw new ApiException(401, "invalid_credentials", "The email or password is wrong.");
-                }
-                if (await users.IsLockedOutAsync(user))
-                {
-                    await audit.WriteAsync("auth.login", user.ClientId, user.Email, new { reason = "locked_out" }, success: false, actor: user.Email, ct: ct);
                     throw new ApiException(401, "locked_out", "Too many failed attempts; the account is locked for a while.");
                 }
-                if (!await users.CheckPasswordAsync(user, body.Password ?? ""))
+                if (user is null)
                 {
-                    await users.AccessFailedAsync(user);
-                    await audit.WriteAsync("auth.login", user.ClientId, user.Email, new { reason = "bad_password" }, success: false, actor: user.Email, ct: ct);
                     throw new ApiException(401, "invalid_credentials", "The email or password is wrong.");
+                }
+                if (user.TwoFactorEnabled)
+                {
+                    // A password alone must not yield a token for a 2FA account: tokens are made in the console profile.
+                    throw new ApiException(401, "two_factor_required",
+                        "This account signs in with two factors: create a personal API token on the console's profile page.");
                 }
                 await users.ResetAccessFailedCountAsync(user);
                 http.User = BearerTokenHandler.UserPrincipal(user, "password");

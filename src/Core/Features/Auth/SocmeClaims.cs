@@ -17,6 +17,10 @@ public static class SocmeClaims
     /// <summary>One claim per client the caller may see (when not <see cref="AllClients"/>).</summary>
     public const string Client = "socme:client";
     public const string NodeId = "socme:node";
+    /// <summary>A console session's copy of the user's security stamp: a changed stamp ends the session.</summary>
+    public const string SecurityStamp = "socme:stamp";
+    /// <summary>Present on a console session whose role requires 2FA while the user has not set it up.</summary>
+    public const string TwoFactorSetupRequired = "socme:2fa_setup_required";
 }
 
 /// <summary>Authorization policy names.</summary>
@@ -29,4 +33,11 @@ public static class Policies
     public const string Admin = "admin";
     /// <summary>A node token (ingest and heartbeat only).</summary>
     public const string Node = "node";
+
+    /// <summary>A signed-in console user (cookie session) of any role; pages filter by tenant.</summary>
+    public const string ConsoleUser = "console-user";
+    /// <summary>Console admins and analysts.</summary>
+    public const string ConsoleStaff = "console-staff";
+    /// <summary>Console admins.</summary>
+    public const string ConsoleAdmin = "console-admin";
 }

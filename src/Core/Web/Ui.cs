@@ -1,0 +1,13 @@
+namespace Socme.Core.Web;
+
+/// <summary>
+/// The console's strings: views write English text (<c>@T["Sign in"]</c>) and <c>Ui.fr.resx</c> beside this
+/// class holds the French. A missing translation shows the English text; <c>ConsoleLocalizationTests</c> fails
+/// when a view uses a string that has no French entry.
+/// </summary>
+public sealed class Ui
+{
+    private Ui()
+    {
+    }
+}
