@@ -28,6 +28,8 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
     public DbSet<AlertHistoryEntry> AlertHistory => Set<AlertHistoryEntry>();
     public DbSet<UserClientScope> UserClientScopes => Set<UserClientScope>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ScreenToken> ScreenTokens => Set<ScreenToken>();
+    public DbSet<ClientContact> ClientContacts => Set<ClientContact>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
 
@@ -70,6 +72,28 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
             e.Property(t => t.Prefix).HasMaxLength(24);
             e.HasIndex(t => t.Hash).IsUnique();
             e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ScreenToken>(e =>
+        {
+            e.ToTable("screen_tokens");
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.Property(t => t.Hash).HasMaxLength(64);
+            e.Property(t => t.Prefix).HasMaxLength(24);
+            e.HasIndex(t => t.Hash).IsUnique();
+            e.HasOne<Client>().WithMany().HasForeignKey(t => t.ClientId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ClientContact>(e =>
+        {
+            e.ToTable("client_contacts");
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Role).HasMaxLength(100);
+            e.Property(c => c.Email).HasMaxLength(256);
+            e.Property(c => c.Phone).HasMaxLength(32);
+            e.Property(c => c.Notes).HasMaxLength(2000);
+            e.HasIndex(c => c.ClientId);
+            e.HasOne<Client>().WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Client>(e =>
