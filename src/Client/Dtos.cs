@@ -348,3 +348,14 @@ public sealed record LoginRequest(string Email, string Password, string? TokenNa
 public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, string Action, Guid? ClientId, string? Target, string? Details, string? RemoteIp, bool Success);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntryDto> Items, string? NextCursor);
+
+// ---- screen tokens ----
+
+/// <summary>A wall-screen token: opens <c>/screen</c> for every client (<see cref="ClientId"/> null) or one client, and nothing else.</summary>
+public sealed record ScreenTokenDto(Guid Id, string Name, string Prefix, Guid? ClientId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>A new screen token named <see cref="Name"/> (1–100), for one client or (null) every client.</summary>
+public sealed record CreateScreenTokenRequest(string Name, Guid? ClientId = null);
+
+/// <summary>A new screen token: <see cref="Token"/> is shown once; open <see cref="ScreenPath"/> on the core's address on the TV.</summary>
+public sealed record CreatedScreenTokenDto(ScreenTokenDto Info, string Token, string ScreenPath);

@@ -190,6 +190,11 @@ public sealed class SocmeClient(HttpClient http)
         return GetAsync<AuditPage>("api/v1/audit" + (q.Count == 0 ? "" : "?" + string.Join('&', q)), ct);
     }
 
+    // ---- screen tokens (admin) ----
+    public Task<CreatedScreenTokenDto> CreateScreenTokenAsync(CreateScreenTokenRequest request, CancellationToken ct = default) => PostAsync<CreatedScreenTokenDto>("api/v1/screen-tokens", request, ct);
+    public Task<IReadOnlyList<ScreenTokenDto>> ListScreenTokensAsync(CancellationToken ct = default) => GetAsync<IReadOnlyList<ScreenTokenDto>>("api/v1/screen-tokens", ct);
+    public Task RevokeScreenTokenAsync(Guid id, CancellationToken ct = default) => SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/screen-tokens/{id}", null, ct);
+
     // ---- plumbing ----
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {

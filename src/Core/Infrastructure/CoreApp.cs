@@ -9,6 +9,7 @@ using Socme.Core.Features.Auth;
 using Socme.Core.Features.Clients;
 using Socme.Core.Features.Ingest;
 using Socme.Core.Features.Nodes;
+using Socme.Core.Features.Screen;
 using Socme.Core.Features.Users;
 using Socme.Core.Web;
 
@@ -95,6 +96,7 @@ internal static class CoreApp
         api.MapUserEndpoints();
         api.MapLoginEndpoints();
         api.MapAuditEndpoints();
+        api.MapScreenTokenEndpoints();
         app.MapSocmeWeb();
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
 using Socme.Core.Features.Account;
 using Socme.Core.Features.Auth;
+using Socme.Core.Features.Screen;
 
 namespace Socme.Core.Web;
 
@@ -47,6 +48,7 @@ internal static class WebSetup
             // The culture cookie (set by the language switch and at sign-in), then the browser's languages.
             o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
+        services.AddScreen();
         return services;
     }
 
@@ -82,6 +84,7 @@ internal static class WebSetup
                 });
             })
             .RequireAuthorization(Policies.ConsoleUser).ExcludeFromDescription();
+        app.MapScreen();
         return app;
     }
 }

@@ -197,6 +197,81 @@ public sealed class UserService(SocmeDbContext db, UserManager<User> users, Tena
         }
     }
 
+    // ---- administration (admin only) ----
+
+    /// <summary>
+    /// Turns a user's two-factor sign-in off: the flag, the authenticator key and the recovery codes go, and the
+    /// security stamp changes, which ends every session of the user. They set 2FA up again at their next sign-in
+    /// (at once when their role requires it).
+    /// </summary>
+    public async Task<UserDto> ResetTwoFactorAsync(Guid id, CancellationToken ct)
+    {
+        RequireAdmin();
+        var user = await FindAsync(id, ct);
+        var was = user.TwoFactorEnabled;
+        user.TwoFactorEnabled = false;
+        await users.RemoveAuthenticationTokenAsync(user, IdentityTokenProvider, AuthenticatorKeyToken);
+        await users.RemoveAuthenticationTokenAsync(user, IdentityTokenProvider, RecoveryCodesToken);
+        await users.RemoveAuthenticationTokenAsync(user, "[SOCme]", "TotpLastStep");
+        ThrowIfFailed(await users.UpdateSecurityStampAsync(user), "securityStamp");
+        await audit.WriteAsync("user.2fa_reset", user.ClientId, user.Email, new { wasEnabled = was }, ct: ct);
+        return ToDto(user);
+    }
+
+    /// <summary>Every user's personal API tokens with their owner, newest first.</summary>
+    public async Task<IReadOnlyList<OwnedApiToken>> ListAllTokensAsync(CancellationToken ct)
+    {
+        RequireAdmin();
+        var rows = await db.ApiTokens.AsNoTracking().OrderByDescending(t => t.CreatedAt)
+            .Select(t => new { Token = t, t.User!.Email })
+            .ToListAsync(ct);
+        return rows.Select(r => new OwnedApiToken(ToDto(r.Token), r.Token.UserId, r.Email ?? "")).ToList();
+    }
+
+    /// <summary>Revokes any user's token (audited with its owner).</summary>
+    public async Task RevokeAnyTokenAsync(Guid tokenId, CancellationToken ct)
+    {
+        RequireAdmin();
+        var token = ApiException.OrNotFound(await db.ApiTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.Id == tokenId, ct), "Token");
+        if (token.RevokedAt is null)
+        {
+            token.RevokedAt = time.GetUtcNow().UtcDateTime;
+            audit.Add("token.revoke", token.User?.ClientId, token.Prefix, new { owner = token.User?.Email, by = "admin" });
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>Each user's last successful console or API sign-in, from the audit log (by email).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> LastSignInsAsync(CancellationToken ct)
+    {
+        RequireAdmin();
+        var rows = await db.AuditLog.AsNoTracking()
+            .Where(a => a.Action == "auth.login" && a.Success && a.Target != null)
+            .GroupBy(a => a.Target!)
+            .Select(g => new { Email = g.Key, At = g.Max(a => a.At) })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.Email, r => new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Which users have two-factor sign-in on.</summary>
+    public async Task<IReadOnlySet<Guid>> TwoFactorUsersAsync(CancellationToken ct)
+    {
+        RequireAdmin();
+        return (await db.Users.AsNoTracking().Where(u => u.TwoFactorEnabled).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
+    }
+
+    private const string IdentityTokenProvider = "[AspNetUserStore]";
+    private const string AuthenticatorKeyToken = "AuthenticatorKey";
+    private const string RecoveryCodesToken = "RecoveryCodes";
+
+    private void RequireAdmin()
+    {
+        if (!scope.IsAdmin || scope.Kind != SocmeClaims.KindUser)
+        {
+            throw ApiException.Forbidden("forbidden", "This operation needs an admin.");
+        }
+    }
+
     private async Task<User> FindAsync(Guid id, CancellationToken ct) =>
         ApiException.OrNotFound(await db.Users.Include(u => u.ClientScopes).FirstOrDefaultAsync(u => u.Id == id, ct), "User");
 
@@ -223,3 +298,6 @@ public sealed class UserService(SocmeDbContext db, UserManager<User> users, Tena
 
     internal static ApiTokenDto ToDto(ApiToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
 }
+
+/// <summary>A personal API token with its owner (the administration's list of every token).</summary>
+public sealed record OwnedApiToken(ApiTokenDto Token, Guid UserId, string Owner);
