@@ -359,3 +359,23 @@ public sealed record CreateScreenTokenRequest(string Name, Guid? ClientId = null
 
 /// <summary>A new screen token: <see cref="Token"/> is shown once; open <see cref="ScreenPath"/> on the core's address on the TV.</summary>
 public sealed record CreatedScreenTokenDto(ScreenTokenDto Info, string Token, string ScreenPath);
+
+// ---- client contacts ----
+
+/// <summary>A person to reach at a client.</summary>
+public sealed record ClientContactDto(
+    Guid Id,
+    Guid ClientId,
+    string Name,
+    string? Role,
+    string? Email,
+    string? Phone,
+    string? Notes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A new contact: a name (1–200), and optionally a role, an email, a phone number in E.164 (<c>+33…</c>) and notes.</summary>
+public sealed record CreateClientContactRequest(string Name, string? Role = null, string? Email = null, string? Phone = null, string? Notes = null);
+
+/// <summary>A change to a contact: absent (null) fields are unchanged; an empty string clears an optional field.</summary>
+public sealed record UpdateClientContactRequest(string? Name = null, string? Role = null, string? Email = null, string? Phone = null, string? Notes = null);

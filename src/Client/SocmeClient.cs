@@ -44,6 +44,16 @@ public sealed class SocmeClient(HttpClient http)
     public Task<ClientDto> UpdateClientAsync(Guid id, UpdateClientRequest request, CancellationToken ct = default) => SendAsync<ClientDto>(HttpMethod.Patch, $"api/v1/clients/{id}", request, ct);
     public Task<ClientDeletionDto> DeleteClientAsync(Guid id, bool force = false, CancellationToken ct = default) => SendAsync<ClientDeletionDto>(HttpMethod.Delete, $"api/v1/clients/{id}?force={(force ? "true" : "false")}", null, ct);
 
+    // ---- client contacts ----
+    public Task<IReadOnlyList<ClientContactDto>> ListClientContactsAsync(Guid clientId, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<ClientContactDto>>($"api/v1/clients/{clientId}/contacts", ct);
+    public Task<ClientContactDto> CreateClientContactAsync(Guid clientId, CreateClientContactRequest request, CancellationToken ct = default) =>
+        PostAsync<ClientContactDto>($"api/v1/clients/{clientId}/contacts", request, ct);
+    public Task<ClientContactDto> UpdateClientContactAsync(Guid clientId, Guid contactId, UpdateClientContactRequest request, CancellationToken ct = default) =>
+        SendAsync<ClientContactDto>(HttpMethod.Patch, $"api/v1/clients/{clientId}/contacts/{contactId}", request, ct);
+    public Task DeleteClientContactAsync(Guid clientId, Guid contactId, CancellationToken ct = default) =>
+        SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/clients/{clientId}/contacts/{contactId}", null, ct);
+
     // ---- nodes ----
     public Task<NodeEnrollmentDto> CreateNodeAsync(Guid clientId, CreateNodeRequest request, CancellationToken ct = default) => PostAsync<NodeEnrollmentDto>($"api/v1/clients/{clientId}/nodes", request, ct);
     public Task<IReadOnlyList<NodeDto>> ListNodesAsync(Guid? clientId = null, CancellationToken ct = default) =>

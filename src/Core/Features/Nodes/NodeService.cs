@@ -148,6 +148,57 @@ public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog a
     private async Task<FleetNode> FindAsync(Guid nodeId, CancellationToken ct) =>
         ApiException.OrNotFound(await db.Nodes.VisibleTo(scope).FirstOrDefaultAsync(n => n.Id == nodeId, ct), "Node");
 
+    /// <summary>Most points <see cref="VitalsHistoryAsync"/> returns.</summary>
+    public const int MaxHistoryPoints = 300;
+
+    /// <summary>Heartbeats read (times only) for one history; a node beating faster than that over the window is cut to its newest.</summary>
+    private const int MaxHistoryScan = 100_000;
+
+    /// <summary>
+    /// A node's vitals over the last <paramref name="window"/> (1 minute to 7 days), oldest first, for the console's
+    /// charts: CPU load, memory and disk used, spool depth. At most <see cref="MaxHistoryPoints"/> points: the window is
+    /// cut into that many equal buckets and each keeps its newest heartbeat.
+    /// </summary>
+    /// <remarks>
+    /// Only the chosen heartbeats' vitals (JSON) are read and parsed; the rest of the window costs its (node, time)
+    /// index entries. A sample rather than an average: a chart of a load spike shows a value the node really reported.
+    /// </remarks>
+    public async Task<IReadOnlyList<NodeVitalsPoint>> VitalsHistoryAsync(Guid nodeId, TimeSpan window, CancellationToken ct)
+    {
+        if (window < TimeSpan.FromMinutes(1) || window > TimeSpan.FromDays(7))
+        {
+            throw ApiException.Validation("window", "The window must be 1 minute to 7 days.");
+        }
+        var node = await FindAsync(nodeId, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var from = now - window;
+        var beats = db.NodeHeartbeats.AsNoTracking().VisibleTo(scope).Where(h => h.NodeId == node.Id && h.ReceivedAt >= from);
+        var times = await beats.OrderByDescending(h => h.ReceivedAt).Take(MaxHistoryScan)
+            .Select(h => new { h.Id, h.ReceivedAt }).ToListAsync(ct);
+        var bucketTicks = Math.Max(1, window.Ticks / MaxHistoryPoints);
+        var chosen = times
+            .GroupBy(t => Math.Min(MaxHistoryPoints - 1, (t.ReceivedAt - from).Ticks / bucketTicks))
+            .Select(g => g.MaxBy(t => t.ReceivedAt)!.Id)
+            .ToList();
+        var rows = await beats.Where(h => chosen.Contains(h.Id)).OrderBy(h => h.ReceivedAt)
+            .Select(h => new { h.ReceivedAt, h.Vitals }).ToListAsync(ct);
+        return rows.Select(r => Point(r.ReceivedAt, JsonSerializer.Deserialize<NodeVitals>(r.Vitals, SocmeClient.JsonOptions))).ToList();
+    }
+
+    private static NodeVitalsPoint Point(DateTime at, NodeVitals? v)
+    {
+        var disk = v?.Disks is { Count: > 0 } disks ? disks.FirstOrDefault(d => d.Mount == "/") ?? disks.MaxBy(d => d.TotalBytes) : null;
+        return new NodeVitalsPoint(
+            new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+            v?.Cpu?.Load1,
+            Percent(v?.Memory?.UsedBytes, v?.Memory?.TotalBytes),
+            Percent(disk?.UsedBytes, disk?.TotalBytes),
+            v?.Spool?.Depth);
+    }
+
+    private static double? Percent(long? used, long? total) =>
+        used is { } u && total is > 0 ? Math.Round(100.0 * u / total.Value, 1) : null;
+
     public NodeStatus StatusOf(FleetNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -169,3 +220,6 @@ public sealed class NodeService(SocmeDbContext db, TenantScope scope, AuditLog a
         n.SshHostKeys is null ? [] : n.SshHostKeys.Split('\n'),
         n.LatestVitals is null ? null : JsonSerializer.Deserialize<NodeVitals>(n.LatestVitals, SocmeClient.JsonOptions));
 }
+
+/// <summary>One point of a node's vitals history: 1-minute load, memory and disk used (percent; the disk is <c>/</c>, else the largest), spool depth.</summary>
+public sealed record NodeVitalsPoint(DateTimeOffset At, double? Load1, double? MemoryUsedPercent, double? DiskUsedPercent, long? SpoolDepth);
