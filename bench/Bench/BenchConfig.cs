@@ -35,6 +35,11 @@ internal sealed record BenchConfig
 
     public int ListWarmup { get; init; } = 30;
 
+    /// <summary>Timed requests per inbox query (flat, grouped, overview), after <see cref="InboxWarmup"/> untimed ones.</summary>
+    public int InboxRequests { get; init; } = 200;
+
+    public int InboxWarmup { get; init; } = 20;
+
     /// <summary>Scratch folder for data folders, logs and results.</summary>
     public required string WorkDir { get; init; }
 
@@ -62,6 +67,8 @@ internal sealed record BenchConfig
             WarmupBatches = Int("SOCME_BENCH_WARMUP_BATCHES", 2, 0),
             ListRequests = Int("SOCME_BENCH_LIST_REQUESTS", 300, 10),
             ListWarmup = Int("SOCME_BENCH_LIST_WARMUP", 30, 0),
+            InboxRequests = Int("SOCME_BENCH_INBOX_REQUESTS", 200, 10),
+            InboxWarmup = Int("SOCME_BENCH_INBOX_WARMUP", 20, 0),
             WorkDir = Path.GetFullPath(work),
             CoreDll = Path.GetFullPath(dll),
             Corpus = Path.GetFullPath(corpus),

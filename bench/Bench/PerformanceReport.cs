@@ -15,14 +15,15 @@ internal static class PerformanceReport
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void WriteSection(string path, string section)
+    /// <summary>Replaces the text between <paramref name="start"/> and <paramref name="end"/> (default: the core section's markers), or appends it.</summary>
+    public static void WriteSection(string path, string section, string start = Start, string end = End)
     {
         var text = File.Exists(path) ? File.ReadAllText(path) : "# Performance\n\nBenchmarks of SOCme. Each section is written by the script named in it.\n\n";
-        var block = Start + "\n" + section.TrimEnd() + "\n" + End;
-        var s = text.IndexOf(Start, StringComparison.Ordinal);
-        var e = text.IndexOf(End, StringComparison.Ordinal);
+        var block = start + "\n" + section.TrimEnd() + "\n" + end;
+        var s = text.IndexOf(start, StringComparison.Ordinal);
+        var e = text.IndexOf(end, StringComparison.Ordinal);
         text = s >= 0 && e > s
-            ? text[..s] + block + text[(e + End.Length)..]
+            ? text[..s] + block + text[(e + end.Length)..]
             : text.TrimEnd() + "\n\n" + block + "\n";
         if (!text.EndsWith('\n'))
         {
@@ -190,7 +191,7 @@ internal static class PerformanceReport
         return sb.ToString();
     }
 
-    private static string Name(string provider) => provider switch
+    public static string Name(string provider) => provider switch
     {
         "Sqlite" => "SQLite",
         "Postgres" => "PostgreSQL",

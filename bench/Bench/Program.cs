@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Socme.Bench;
 
 // The SOCme core benchmark harness. Normally started by bench/run.sh:
-//   Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest|list]
+//   Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest,list,inbox]
 //   Socme.Bench report --results DIR --doc docs/performance.md
 var verb = args.Length > 0 ? args[0] : "help";
 var options = ParseOptions(args.Skip(1).ToArray());
@@ -28,7 +28,7 @@ catch (Exception e) when (e is InvalidOperationException or IOException or HttpR
 static int Usage()
 {
     Console.Error.WriteLine("""
-        Usage: Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest|list]
+        Usage: Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest,list,inbox]
                Socme.Bench report --results DIR --doc docs/performance.md
         Environment: SOCME_BENCH_ALERTS, SOCME_BENCH_RUNS, SOCME_BENCH_LIST_ROWS, SOCME_BENCH_WORK, SOCME_BENCH_PG
         (an Npgsql connection string of a server where the user may create databases), SOCME_BENCH_CORE_DLL, SOCME_CORPUS.
@@ -59,7 +59,11 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         var p => throw new InvalidOperationException($"--provider must be sqlite or postgres, not '{p}'."),
     };
     var output = options.GetValueOrDefault("out") ?? throw new InvalidOperationException("--out is required.");
-    var only = options.GetValueOrDefault("only");
+    var parts = (options.GetValueOrDefault("only") ?? "ingest,list,inbox").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    if (parts.Length == 0 || parts.Any(p => p is not ("ingest" or "list" or "inbox")))
+    {
+        throw new InvalidOperationException("--only takes a comma list of ingest, list and inbox.");
+    }
     var repo = RepoRoot();
     var config = BenchConfig.FromEnvironment(repo);
     Directory.CreateDirectory(config.WorkDir);
@@ -94,7 +98,8 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     WorkloadInfo? workloadInfo = null;
     List<IngestRunResult>? ingest = null;
     ListResult? list = null;
-    if (only is null or "ingest")
+    InboxResult? inbox = null;
+    if (parts.Contains("ingest"))
     {
         Log.Info($"[{provider}] building {config.TimedAlerts + config.WarmupAlerts:N0} alerts ({config.Nodes} nodes x {config.TimedBatchesPerNode} timed + {config.WarmupBatches} warm-up batches of {config.BatchSize}) from {corpus.Count} corpus lines");
         var workload = IngestWorkload.Build(config, corpus);
@@ -105,12 +110,16 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         workload = null;
         GC.Collect();
     }
-    if (only is null or "list")
+    if (parts.Contains("list"))
     {
         list = await new ListBench(config, provider, pg).RunAsync(corpus);
     }
+    if (parts.Contains("inbox"))
+    {
+        inbox = await new InboxBench(config, provider, pg).RunAsync(corpus);
+    }
     var result = new ProviderResults(provider.ToString(), dbDescription, started.ToString("u", CultureInfo.InvariantCulture), sw.Elapsed.TotalSeconds,
-        config.Runs, workloadInfo, ingest, list, Machine.Describe(repo));
+        config.Runs, workloadInfo, ingest, list, inbox, Machine.Describe(repo));
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, JsonSerializer.Serialize(result, ResultJson.Options));
     Log.Info($"[{provider}] done in {sw.Elapsed.TotalMinutes:0.0} min; results in {output}");
@@ -129,9 +138,17 @@ static int Report(Dictionary<string, string> options)
     {
         throw new InvalidOperationException($"No result file in {dir}.");
     }
-    var section = PerformanceReport.Render(results, options.GetValueOrDefault("total-seconds"));
-    PerformanceReport.WriteSection(doc, section);
-    Console.Error.WriteLine($"Wrote the core benchmark section of {doc}.");
+    var total = options.GetValueOrDefault("total-seconds");
+    if (results.Any(r => r.Ingest is { Count: > 0 } || r.List is not null))
+    {
+        PerformanceReport.WriteSection(doc, PerformanceReport.Render(results, total));
+        Console.Error.WriteLine($"Wrote the core benchmark section of {doc}.");
+    }
+    if (results.Any(r => r.Inbox is not null))
+    {
+        PerformanceReport.WriteSection(doc, InboxReport.Render(results, total), InboxReport.Start, InboxReport.End);
+        Console.Error.WriteLine($"Wrote the inbox benchmark section of {doc}.");
+    }
     return 0;
 }
 
@@ -162,7 +179,7 @@ namespace Socme.Bench
     internal sealed record MachineInfo(int Nproc, string Cpu, string Memory, string Os, string Kernel, string DotNet, string Commit, string Date);
 
     internal sealed record ProviderResults(string Provider, string Database, string StartedAt, double Seconds, int Runs, WorkloadInfo? Workload,
-        List<IngestRunResult>? Ingest, ListResult? List, MachineInfo Machine);
+        List<IngestRunResult>? Ingest, ListResult? List, InboxResult? Inbox, MachineInfo Machine);
 
     internal static class ResultJson
     {
