@@ -14,6 +14,10 @@ public sealed class AuthorizationMetadataTests(CoreFactory core) : IClassFixture
         "POST /api/v1/auth/token",
         "GET /openapi/{documentName}.json",
         "GET /healthz",
+        // The console's sign-in steps and the language/theme choice of the sign-in page (Features/Account/Public).
+        "ANY /account/sign-in",
+        "ANY /account/sign-in/code",
+        "ANY /account/{handler:regex(^(language|theme)$)}",
     };
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             if (msg.Type == "error")
             {
-                _errors.Enqueue($"{page.Url}: {msg.Text}");
+                _errors.Enqueue($"{page.Url}: {msg.Text} (at {msg.Location})");
             }
         };
         page.PageError += (_, error) => _errors.Enqueue($"{page.Url}: {error}");

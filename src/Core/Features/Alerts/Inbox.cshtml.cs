@@ -53,9 +53,12 @@ internal sealed class InboxModel(AlertService alerts, ClientService clients, Nod
             : Page();
     }
 
-    /// <summary>A bulk change on the checked alerts (flat) or the checked groups (grouped: every alert of each group).</summary>
+    /// <summary>
+    /// A bulk change on the checked alerts (flat) or the checked groups (grouped: every alert of each group). The
+    /// form's own fields are named apart from the filter's (closeVerdict, addTag): the filter comes from the URL.
+    /// </summary>
     public async Task<IActionResult> OnPostBulkAsync([FromForm] long[]? ids, [FromForm] string[]? groups, [FromForm] string? action,
-        [FromForm] string? verdict, [FromForm] string? tag, CancellationToken ct)
+        [FromForm] string? closeVerdict, [FromForm] string? addTag, CancellationToken ct)
     {
         var update = action switch
         {
@@ -63,10 +66,10 @@ internal sealed class InboxModel(AlertService alerts, ClientService clients, Nod
             "in_progress" => new AlertUpdateRequest { Status = "in_progress" },
             "escalate" => new AlertUpdateRequest { Status = "escalated" },
             "reopen" => new AlertUpdateRequest { Status = "new", ClearVerdict = true },
-            "close" => new AlertUpdateRequest { Status = "closed", Verdict = verdict is { Length: > 0 } ? verdict : null },
+            "close" => new AlertUpdateRequest { Status = "closed", Verdict = closeVerdict is { Length: > 0 } ? closeVerdict : null },
             "assign_me" => new AlertUpdateRequest { AssigneeId = scope.UserId },
             "unassign" => new AlertUpdateRequest { ClearAssignee = true },
-            "tag" when !string.IsNullOrWhiteSpace(tag) => new AlertUpdateRequest { AddTags = [tag.Trim()] },
+            "tag" when !string.IsNullOrWhiteSpace(addTag) => new AlertUpdateRequest { AddTags = [addTag.Trim()] },
             _ => null,
         };
         if (update is null)
