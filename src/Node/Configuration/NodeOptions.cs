@@ -48,7 +48,7 @@ public sealed class NodeOptions
 
     /// <summary>Most alerts in one upload.</summary>
     [Range(1, 20_000)]
-    public int BatchMaxCount { get; set; } = 500;
+    public int BatchMaxCount { get; set; } = 2000;
 
     /// <summary>Most uncompressed bytes in one upload.</summary>
     [Range(1024, 32 * 1024 * 1024)]

@@ -28,8 +28,9 @@ internal readonly record struct ShipOutcome(ShipOutcomeKind Kind, string Reason,
 
 /// <summary>
 /// Reads batches from the spool and uploads them to the core (<c>POST api/v1/ingest/alerts</c>, gzip NDJSON, bearer
-/// node token, <c>Idempotency-Key</c> = spool id and position of the batch's first record), one batch in flight, in
-/// spool order. On 200 the rejected lines are dead-lettered, then the spool is acknowledged and the sources'
+/// node token, <c>Idempotency-Key</c> = spool id and position of the batch's first record), in spool order, the next
+/// batch leaving while the core works on the previous one (<see cref="PipelineSettings.MaxInFlight"/>); answers are
+/// handled in spool order, so acknowledgements never pass an unanswered batch. On 200 the rejected lines are dead-lettered, then the spool is acknowledged and the sources'
 /// <c>acked</c> checkpoints move. 413 (and 400/422) split the batch; a single refused line is dead-lettered.
 /// 401/403 pause shipping with one log message until the token file changes. 429/503 wait for <c>Retry-After</c>;
 /// other failures back off exponentially with jitter between RetryMinDelay and RetryMaxDelay.
@@ -49,16 +50,20 @@ internal sealed class NodeShipper : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
-    private readonly List<SpoolRecordInfo> _batch = [];
-    private readonly List<(int Start, int Length)> _envelopeRanges = [];
-    private byte[] _envelopes = new byte[256 * 1024];
-    private int _envelopesLength;
+    // Batches in flight (sent, answer not yet handled), oldest first, at most PipelineSettings.MaxInFlight; answers are
+    // handled in this order, so acknowledgements stay in spool order. `_filling` takes records; `_free` are idle.
+    private readonly Queue<InFlight> _inFlight = new();
+    private readonly Stack<Batch> _free = new();
+    private Batch? _filling;
     private (SpoolRecordInfo Info, byte[] Envelope)? _carry;
-    private readonly MemoryStream _body = new();
 
     private string? _token;
     private int _failures;
     private bool _paused;
+
+    // Counts the recoveries (a batch delivered after failures or a pause): a batch sent before the last recovery whose
+    // request failed is sent again at once, without a backoff of its own (its failure belongs to the outage just over).
+    private int _recoveries;
 
     // Acknowledgements are made durable (the sources' `acked` checkpoints, then the spool cursor) by a write-behind task
     // while the next batch is being sent: each is an atomic file replacement with two fsyncs, too slow to wait for after
@@ -81,6 +86,10 @@ internal sealed class NodeShipper : IDisposable
         _settings = settings;
         _time = time;
         _log = log;
+        for (var i = 0; i < Math.Max(1, settings.MaxInFlight); i++)
+        {
+            _free.Push(new Batch());
+        }
     }
 
     /// <summary>Requests sent (for tests and diagnostics).</summary>
@@ -97,56 +106,74 @@ internal sealed class NodeShipper : IDisposable
             }
             while (!ct.IsCancellationRequested)
             {
-                await FillBatchAsync(ct);
-                await ShipBatchAsync(ct);
+                if (_inFlight.Count == 0)
+                {
+                    var batch = _filling ??= _free.Pop();
+                    await FillBatchAsync(batch, ct);
+                    Launch(batch, ct);
+                }
+                else if (!HeadFailedBeforeRecovery() && (_filling is not null || _free.Count > 0) && FillNow(_filling ??= _free.Pop()))
+                {
+                    // The next batch leaves while the core works on the previous one(s).
+                    Launch(_filling, ct);
+                }
+                else
+                {
+                    var head = _inFlight.Dequeue();
+                    await ShipBatchAsync(head, ct);
+                    head.Batch.Clear();
+                    _free.Push(head.Batch);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Stopping: the batch in flight was not acknowledged and is sent again after a restart.
+            // Stopping: the batches in flight were not acknowledged and are sent again after a restart.
         }
         finally
         {
+            foreach (var f in _inFlight)
+            {
+                // Nobody handles these answers any more; observe a failure so that it is not reported as unobserved.
+                _ = f.Outcome.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
             await FlushAcksAsync();
         }
     }
 
-    private async Task FillBatchAsync(CancellationToken ct)
+    /// <summary>The oldest batch in flight failed (network, 5xx, 401…) but was sent before the last recovery: it is
+    /// handled before anything else leaves, so that it can still take the records waiting behind it.</summary>
+    private bool HeadFailedBeforeRecovery() =>
+        _inFlight.Peek() is { } head && head.Recoveries != _recoveries && head.Outcome.IsCompletedSuccessfully
+        && head.Outcome.Result.Kind is ShipOutcomeKind.Retry or ShipOutcomeKind.Unauthorized;
+
+    /// <summary>Sends the whole batch; its answer is handled (in order) by <see cref="ShipBatchAsync"/>.</summary>
+    private void Launch(Batch batch, CancellationToken ct)
     {
-        _batch.Clear();
-        _envelopeRanges.Clear();
-        _envelopesLength = 0;
-        long? firstAt = null;
+        _filling = null;
+        _inFlight.Enqueue(new InFlight(batch, SendAsync(batch, 0, batch.Count, ct), _recoveries));
+    }
+
+    /// <summary>Fills the batch, waiting for records: returns when it is full or its oldest record has waited
+    /// <c>BatchMaxDelay</c>.</summary>
+    private async Task FillBatchAsync(Batch batch, CancellationToken ct)
+    {
         var node = _settings.Node;
         while (true)
         {
             var published = _spool.DataPublished;
-            if (_carry is { } carried)
-            {
-                _carry = null;
-                Add(carried.Info, carried.Envelope);
-            }
-            while (_batch.Count < node.BatchMaxCount && _spool.TryRead(out var info, out var envelope))
-            {
-                if (_batch.Count > 0 && _envelopesLength + envelope.Length + 1 > node.BatchMaxBytes)
-                {
-                    _carry = (info, envelope.ToArray());
-                    return;
-                }
-                Add(info, envelope);
-            }
-            if (_batch.Count >= node.BatchMaxCount || _envelopesLength >= node.BatchMaxBytes)
+            if (FillFromSpool(batch))
             {
                 return;
             }
-            if (_batch.Count == 0)
+            if (batch.Count == 0)
             {
                 await FlushAcksAsync();
                 await published.WaitAsync(ct);
                 continue;
             }
-            firstAt ??= _time.GetTimestamp();
-            var left = node.BatchMaxDelay - _time.GetElapsedTime(firstAt.Value);
+            batch.FirstAt ??= _time.GetTimestamp();
+            var left = node.BatchMaxDelay - _time.GetElapsedTime(batch.FirstAt.Value);
             if (left <= TimeSpan.Zero)
             {
                 return;
@@ -160,34 +187,73 @@ internal sealed class NodeShipper : IDisposable
         }
     }
 
-    /// <summary>Appends the record's envelope and a newline: the batch's records are one NDJSON buffer, in order.</summary>
-    private void Add(SpoolRecordInfo info, ReadOnlySpan<byte> envelope)
+    /// <summary>Fills the batch from what is published, without waiting; true when it should leave now (full, or its
+    /// oldest record has waited <c>BatchMaxDelay</c>).</summary>
+    private bool FillNow(Batch batch)
     {
-        if (_envelopesLength + envelope.Length + 1 > _envelopes.Length)
+        if (FillFromSpool(batch))
         {
-            Array.Resize(ref _envelopes, Math.Max(_envelopes.Length * 2, _envelopesLength + envelope.Length + 1));
+            return true;
         }
-        envelope.CopyTo(_envelopes.AsSpan(_envelopesLength));
-        _envelopeRanges.Add((_envelopesLength, envelope.Length));
-        _envelopesLength += envelope.Length;
-        _envelopes[_envelopesLength++] = (byte)'\n';
-        _batch.Add(info);
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+        batch.FirstAt ??= _time.GetTimestamp();
+        return _time.GetElapsedTime(batch.FirstAt.Value) >= _settings.Node.BatchMaxDelay;
     }
 
-    private async Task ShipBatchAsync(CancellationToken ct)
+    /// <summary>Adds published records until the batch is full (count or bytes); true when it is.</summary>
+    private bool FillFromSpool(Batch batch)
     {
+        var node = _settings.Node;
+        if (_carry is { } carried)
+        {
+            _carry = null;
+            batch.Add(carried.Info, carried.Envelope);
+        }
+        while (batch.Count < node.BatchMaxCount && _spool.TryRead(out var info, out var envelope))
+        {
+            if (batch.Count > 0 && batch.Length + envelope.Length + 1 > node.BatchMaxBytes)
+            {
+                _carry = (info, envelope.ToArray());
+                return true;
+            }
+            batch.Add(info, envelope);
+        }
+        return batch.Count >= node.BatchMaxCount || batch.Length >= node.BatchMaxBytes;
+    }
+
+    /// <summary>Handles the answers for a batch sent by <see cref="Launch"/> until all its records are acknowledged
+    /// (or dead-lettered): splits, backoffs, a pause for the token, each part sent again one at a time.</summary>
+    private async Task ShipBatchAsync(InFlight sent, CancellationToken ct)
+    {
+        var batch = sent.Batch;
+        var first = await sent.Outcome;
+        if (first.Kind is ShipOutcomeKind.Retry or ShipOutcomeKind.Unauthorized && sent.Recoveries != _recoveries)
+        {
+            // Sent while an earlier batch was failing, and that outage is over: try again now, without a backoff of its
+            // own, and (when nothing was taken after it) as a full batch, as the backlog leaves after an outage.
+            if (_inFlight.Count == 0 && _filling is not { Count: > 0 })
+            {
+                FillFromSpool(batch);
+            }
+            first = await SendAsync(batch, 0, batch.Count, ct);
+        }
         var work = new Stack<(int Start, int Count)>();
-        work.Push((0, _batch.Count));
+        work.Push((0, batch.Count));
+        ShipOutcome? pending = first;
         while (work.Count > 0)
         {
             var (start, count) = work.Peek();
-            var outcome = await SendAsync(start, count, ct);
+            var outcome = pending ?? await SendAsync(batch, start, count, ct);
+            pending = null;
             switch (outcome.Kind)
             {
                 case ShipOutcomeKind.Accepted:
                     work.Pop();
                     Delivered();
-                    await CompleteAsync(start, count, outcome.Result!, ct);
+                    await CompleteAsync(batch, start, count, outcome.Result!, ct);
                     break;
                 case ShipOutcomeKind.Split:
                     work.Pop();
@@ -201,8 +267,8 @@ internal sealed class NodeShipper : IDisposable
                     }
                     else
                     {
-                        await DeadLetterAsync([(start, outcome.Code ?? DeadLetterCodes.RefusedByCore, outcome.Reason)], ct);
-                        Ack(start, 1, rejected: [start]);
+                        await DeadLetterAsync(batch, [(start, outcome.Code ?? DeadLetterCodes.RefusedByCore, outcome.Reason)], ct);
+                        Ack(batch, start, 1, rejected: [start]);
                     }
                     break;
                 case ShipOutcomeKind.Unauthorized:
@@ -215,20 +281,14 @@ internal sealed class NodeShipper : IDisposable
         }
     }
 
-    private async Task<ShipOutcome> SendAsync(int start, int count, CancellationToken ct)
+    /// <summary>Compresses records [start, start + count) of the batch (synchronously, before the first await) and
+    /// posts them.</summary>
+    private async Task<ShipOutcome> SendAsync(Batch batch, int start, int count, CancellationToken ct)
     {
-        _body.SetLength(0);
-        await using (var gzip = new GZipStream(_body, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            // The records of [start, start + count) are contiguous NDJSON: one call into zlib (a call per line costs more
-            // than compressing the line).
-            var from = _envelopeRanges[start].Start;
-            var last = _envelopeRanges[start + count - 1];
-            gzip.Write(_envelopes, from, last.Start + last.Length + 1 - from);
-        }
-        var first = _batch[start].Location;
+        var body = batch.Compress(start, count);
+        var first = batch.Records[start].Location;
         using var request = new HttpRequestMessage(HttpMethod.Post, IngestPath);
-        var content = new ByteArrayContent(_body.GetBuffer(), 0, (int)_body.Length);
+        var content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
         content.Headers.ContentEncoding.Add("gzip");
         request.Content = content;
@@ -313,7 +373,7 @@ internal sealed class NodeShipper : IDisposable
         return (null, null);
     }
 
-    private async Task CompleteAsync(int start, int count, IngestResult result, CancellationToken ct)
+    private async Task CompleteAsync(Batch batch, int start, int count, IngestResult result, CancellationToken ct)
     {
         var rejected = new List<(int Index, string Code, string Reason)>();
         foreach (var r in result.Rejected)
@@ -325,20 +385,20 @@ internal sealed class NodeShipper : IDisposable
         }
         if (rejected.Count > 0)
         {
-            await DeadLetterAsync(rejected, ct);
+            await DeadLetterAsync(batch, rejected, ct);
         }
         _status.Acked();
-        Ack(start, count, [.. rejected.Select(r => r.Index)]);
+        Ack(batch, start, count, [.. rejected.Select(r => r.Index)]);
     }
 
     /// <summary>Writes dead letters for batch records; waits for the disk rather than acknowledge without them.</summary>
-    private async Task DeadLetterAsync(IReadOnlyList<(int Index, string Code, string Reason)> lines, CancellationToken ct)
+    private async Task DeadLetterAsync(Batch batch, IReadOnlyList<(int Index, string Code, string Reason)> lines, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var letters = lines.Select(l =>
         {
-            var info = _batch[l.Index];
-            var raw = RawOf(_envelopes.AsSpan(_envelopeRanges[l.Index].Start, _envelopeRanges[l.Index].Length));
+            var info = batch.Records[l.Index];
+            var raw = RawOf(batch.Envelope(l.Index));
             return DeadLetter.Create(now, info.SourceId, info.Position, l.Code, l.Reason, raw, raw.Length, _settings.DeadLetterLineBytes);
         }).ToList();
         while (true)
@@ -357,7 +417,7 @@ internal sealed class NodeShipper : IDisposable
         }
         foreach (var l in lines)
         {
-            if (_sources.TryGetValue(_batch[l.Index].SourceId, out var s))
+            if (_sources.TryGetValue(batch.Records[l.Index].SourceId, out var s))
             {
                 Interlocked.Increment(ref s.Rejected);
                 Interlocked.Increment(ref s.DeadLettered);
@@ -373,13 +433,14 @@ internal sealed class NodeShipper : IDisposable
     }
 
     /// <summary>Records the core's answer for [start, start + count) and queues it for the write-behind task.</summary>
-    private void Ack(int start, int count, IReadOnlyCollection<int> rejected)
+    private void Ack(Batch batch, int start, int count, IReadOnlyCollection<int> rejected)
     {
-        var ack = new PendingAck { Next = _batch[start + count - 1].Next, Records = count };
+        var records = batch.Records;
+        var ack = new PendingAck { Next = records[start + count - 1].Next, Records = count };
         for (var i = start; i < start + count; i++)
         {
-            ack.Bytes += _batch[i].FrameBytes;
-            ack.Add(_batch[i].SourceId, _batch[i].Position, 1, rejected.Contains(i) ? 0 : 1);
+            ack.Bytes += records[i].FrameBytes;
+            ack.Add(records[i].SourceId, records[i].Position, 1, rejected.Count > 0 && rejected.Contains(i) ? 0 : 1);
         }
         lock (_ackGate)
         {
@@ -519,10 +580,12 @@ internal sealed class NodeShipper : IDisposable
         {
             _log.LogInformation("The core accepts alerts again (after {Failures} failed attempt(s)); draining the spool.", _failures);
             _failures = 0;
+            _recoveries++;
         }
         if (_paused)
         {
             _paused = false;
+            _recoveries++;
             _status.Resume();
             _log.LogInformation("The core accepts the node token again; shipping resumed.");
         }
@@ -554,7 +617,75 @@ internal sealed class NodeShipper : IDisposable
         return TimeSpan.FromTicks(min.Ticks + (long)(_settings.Random.NextDouble() * (ceiling - min.Ticks)));
     }
 
-    public void Dispose() => _body.Dispose();
+    public void Dispose()
+    {
+        foreach (var b in _free.Concat(_inFlight.Select(f => f.Batch)).Append(_filling))
+        {
+            b?.Dispose();
+        }
+    }
+
+    /// <summary>A batch sent and not yet handled; <paramref name="Recoveries"/> is <see cref="_recoveries"/> when it left.</summary>
+    private sealed record InFlight(Batch Batch, Task<ShipOutcome> Outcome, int Recoveries);
+
+    /// <summary>Records to upload together: their envelopes as one NDJSON buffer, in spool order, and the gzip body of
+    /// the last request made from them.</summary>
+    private sealed class Batch : IDisposable
+    {
+        private readonly List<(int Start, int Length)> _ranges = [];
+        private readonly MemoryStream _body = new();
+        private byte[] _envelopes = new byte[64 * 1024];
+
+        public List<SpoolRecordInfo> Records { get; } = [];
+
+        /// <summary>Bytes of NDJSON (envelopes and newlines).</summary>
+        public int Length { get; private set; }
+
+        public int Count => Records.Count;
+
+        /// <summary>When the batch was first seen waiting incomplete (BatchMaxDelay runs from there).</summary>
+        public long? FirstAt { get; set; }
+
+        /// <summary>Appends the record's envelope and a newline.</summary>
+        public void Add(SpoolRecordInfo info, ReadOnlySpan<byte> envelope)
+        {
+            if (Length + envelope.Length + 1 > _envelopes.Length)
+            {
+                Array.Resize(ref _envelopes, Math.Max(_envelopes.Length * 2, Length + envelope.Length + 1));
+            }
+            envelope.CopyTo(_envelopes.AsSpan(Length));
+            _ranges.Add((Length, envelope.Length));
+            Length += envelope.Length;
+            _envelopes[Length++] = (byte)'\n';
+            Records.Add(info);
+        }
+
+        public ReadOnlySpan<byte> Envelope(int index) => _envelopes.AsSpan(_ranges[index].Start, _ranges[index].Length);
+
+        /// <summary>The gzip of records [start, start + count): they are contiguous NDJSON, compressed in one call into
+        /// zlib (a call per line costs more than compressing the line). Valid until the next call.</summary>
+        public ArraySegment<byte> Compress(int start, int count)
+        {
+            _body.SetLength(0);
+            using (var gzip = new GZipStream(_body, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                var from = _ranges[start].Start;
+                var last = _ranges[start + count - 1];
+                gzip.Write(_envelopes, from, last.Start + last.Length + 1 - from);
+            }
+            return new ArraySegment<byte>(_body.GetBuffer(), 0, (int)_body.Length);
+        }
+
+        public void Clear()
+        {
+            Records.Clear();
+            _ranges.Clear();
+            Length = 0;
+            FirstAt = null;
+        }
+
+        public void Dispose() => _body.Dispose();
+    }
 
     private async Task PauseForTokenAsync(string reason, CancellationToken ct)
     {

@@ -37,6 +37,10 @@ internal sealed record PipelineSettings
     /// <summary>Most bytes the writer appends before one fsync (group commit).</summary>
     public int GroupMaxBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>Upload batches sent and not yet answered (the next one leaves while the core works on the previous one);
+    /// answers are still handled in spool order.</summary>
+    public int MaxInFlight { get; init; } = 2;
+
     /// <summary>At most this much of a line is kept in its dead letter.</summary>
     public int DeadLetterLineBytes { get; init; } = 64 * 1024;
 

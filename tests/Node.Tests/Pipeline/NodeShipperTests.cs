@@ -40,12 +40,13 @@ public sealed class NodeShipperTests
     public async Task Acked_FollowsTheLastAcknowledgedRecord_ThenCatchesUpWithSpooled()
     {
         await using var core = FakeCore.Start();
-        var calls = 0;
-        core.Handler = r => Interlocked.Increment(ref calls) == 2
+        var lines = Wazuh(1, 3);
+        var refused = 0;
+        // The second line's batch is refused once (two batches may be in flight: by content, not by arrival order).
+        core.Handler = r => r.Lines.Any(l => l.Contains(lines[1], StringComparison.Ordinal)) && Interlocked.Increment(ref refused) == 1
             ? FakeResponse.Problem(503, "unavailable", "Later.", new Dictionary<string, string> { ["Retry-After"] = "5" })
             : FakeResponse.Accept(r);
         await using var rig = new ShipperRig(core.BaseAddress, o => o.BatchMaxCount = 1);
-        var lines = Wazuh(1, 3);
         rig.Spool(lines);
         var spooled = rig.Source.Spooled;
 
@@ -59,6 +60,64 @@ public sealed class NodeShipperTests
         rig.Clock.Advance(TimeSpan.FromSeconds(5));
         await rig.DrainedAsync();
         Assert.Equal(spooled, rig.Source.Acked);
+    }
+
+    [Fact]
+    public async Task TheNextBatch_LeavesBeforeTheAnswerToThePreviousOne()
+    {
+        await using var core = FakeCore.Start();
+        var lines = Wazuh(1, 3);
+        var secondArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The first batch is answered only once the second has arrived: without a second batch in flight, this hangs.
+        core.AsyncHandler = async r =>
+        {
+            if (r.Lines.Any(l => l.Contains(lines[1], StringComparison.Ordinal)))
+            {
+                secondArrived.TrySetResult();
+            }
+            else if (r.Lines.Any(l => l.Contains(lines[0], StringComparison.Ordinal)))
+            {
+                await secondArrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            return FakeResponse.Accept(r);
+        };
+        await using var rig = new ShipperRig(core.BaseAddress, o => o.BatchMaxCount = 1);
+        var keys = rig.Spool(lines);
+
+        rig.Start();
+        await rig.DrainedAsync();
+
+        Assert.Equal(keys.Order(), core.AcceptedKeys.Order());
+        Assert.Equal(3, core.Requests.Count);
+        Assert.Equal(rig.Source.Spooled, rig.Source.Acked);
+    }
+
+    [Fact]
+    public async Task ALaterBatchAccepted_IsNotAcknowledged_BeforeAnEarlierOneThatFailed()
+    {
+        await using var core = FakeCore.Start();
+        var lines = Wazuh(1, 2);
+        var refused = 0;
+        core.Handler = r => r.Lines.Any(l => l.Contains(lines[0], StringComparison.Ordinal)) && Interlocked.Increment(ref refused) == 1
+            ? FakeResponse.Problem(503, "unavailable", "Later.", new Dictionary<string, string> { ["Retry-After"] = "5" })
+            : FakeResponse.Accept(r);
+        await using var rig = new ShipperRig(core.BaseAddress, o => o.BatchMaxCount = 1);
+        var keys = rig.Spool(lines);
+
+        rig.Start();
+        await core.WaitForKeysAsync([keys[1]]);
+        Assert.Equal(TimeSpan.FromSeconds(5), await rig.Clock.NextTimerAsync());
+
+        // The core holds the second line, but neither the cursor nor the checkpoint may pass the first.
+        Assert.Null(rig.Source.Acked);
+        Assert.Null(new CheckpointStore(rig.Dir["checkpoints"]).Load("wazuh", out _)?.Acked);
+        Assert.Equal(2, rig.Spooler.Stats().Records);
+
+        rig.Clock.Advance(TimeSpan.FromSeconds(5));
+        await rig.DrainedAsync();
+        Assert.Equal(keys.Order(), core.AcceptedKeys.Order());
+        Assert.Equal(rig.Source.Spooled, rig.Source.Acked);
+        Assert.Equal(3, core.Requests.Count);
     }
 
     [Fact]

@@ -61,6 +61,10 @@ internal sealed class FakeCore : IAsyncDisposable
 
     public Func<RecordedRequest, FakeResponse> Handler { get; set; } = r => FakeResponse.Accept(r);
 
+    /// <summary>When set, answers instead of <see cref="Handler"/>, and requests are handled concurrently (one may wait
+    /// for another), not one after the other.</summary>
+    public Func<RecordedRequest, Task<FakeResponse>>? AsyncHandler { get; set; }
+
     public static FakeCore Start(int? port = null)
     {
         if (port is { } fixedPort)
@@ -185,14 +189,23 @@ internal sealed class FakeCore : IAsyncDisposable
             {
                 return;
             }
-            try
+            var handling = HandleSafelyAsync(ctx);
+            if (AsyncHandler is null)
             {
-                await HandleAsync(ctx);
+                await handling;
             }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-            {
-                // The client went away.
-            }
+        }
+    }
+
+    private async Task HandleSafelyAsync(HttpListenerContext ctx)
+    {
+        try
+        {
+            await HandleAsync(ctx);
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The client went away.
         }
     }
 
@@ -212,7 +225,7 @@ internal sealed class FakeCore : IAsyncDisposable
         var lines = Encoding.UTF8.GetString(body.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var recorded = new RecordedRequest(req.HttpMethod, req.Url!.AbsolutePath, req.Headers["Authorization"], req.Headers["Idempotency-Key"],
             req.Headers["Content-Encoding"], req.ContentType, lines);
-        var response = Handler(recorded);
+        var response = AsyncHandler is { } answer ? await answer(recorded) : Handler(recorded);
         if (response.Status == 200)
         {
             using var doc = JsonDocument.Parse(response.Body);
