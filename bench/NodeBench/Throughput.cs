@@ -92,6 +92,7 @@ internal sealed class Throughput(NodeBenchConfig config, FakeCore sink, Action<s
             var cpu = agent.CpuSeconds - cpu0;
             var after = Proc.CpuTimes(config.MeasuredCpu);
             var rss = agent.PeakRssBytes;
+            var (anon, mapped) = (Proc.StatusBytes(agent.Pid, "RssAnon"), Proc.StatusBytes(agent.Pid, "RssFile"));
             // Every line acknowledged (also the filtered tail), and nothing sent twice.
             await agent.WaitAckedAsync(file.Bytes, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
             await Task.Delay(300);
@@ -106,7 +107,7 @@ internal sealed class Throughput(NodeBenchConfig config, FakeCore sink, Action<s
             }
             var other = Math.Max(0, (after.Busy - before.Busy) - cpu) / seconds;
             return new Measurement(file.Kind, Agent, run, file.Lines, file.Bytes, seconds, cpu, other, rss, attempt,
-                string.Create(CultureInfo.InvariantCulture, $"{sink.Requests} requests; the sink took {sink.Busy.TotalSeconds:0.0} s to answer them"));
+                string.Create(CultureInfo.InvariantCulture, $"{sink.Requests} requests; the sink took {sink.Busy.TotalSeconds:0.0} s to answer them; RSS at the end {anon / 1048576.0:0} MiB anonymous + {mapped / 1048576.0:0} MiB files"));
         }
         finally
         {
