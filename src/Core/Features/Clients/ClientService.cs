@@ -76,7 +76,7 @@ public sealed partial class ClientService(SocmeDbContext db, TenantScope scope, 
     /// <summary>
     /// Deletes a client. While it has nodes or alerts, refuses with 409 (and says what would be removed)
     /// unless <paramref name="force"/>; forced, it removes its alerts (with comments and history), nodes
-    /// (with heartbeats) and client-role users. The audit trail is kept.
+    /// (with heartbeats), contacts and client-role users. The audit trail is kept.
     /// </summary>
     public async Task<ClientDeletionDto> DeleteAsync(Guid id, bool force, CancellationToken ct)
     {
@@ -96,6 +96,7 @@ public sealed partial class ClientService(SocmeDbContext db, TenantScope scope, 
         await db.NodeHeartbeats.Where(h => h.ClientId == id).ExecuteDeleteAsync(ct);
         await db.Nodes.Where(n => n.ClientId == id).ExecuteDeleteAsync(ct);
         await db.UserClientScopes.Where(s => s.ClientId == id).ExecuteDeleteAsync(ct);
+        await db.ClientContacts.Where(c => c.ClientId == id).ExecuteDeleteAsync(ct);
         await db.ApiTokens.Where(t => t.User!.ClientId == id && t.User.Role == UserRole.Client).ExecuteDeleteAsync(ct);
         await db.Users.Where(u => u.ClientId == id && u.Role == UserRole.Client).ExecuteDeleteAsync(ct);
         db.Clients.Remove(client);
