@@ -85,6 +85,8 @@ public sealed partial class FleetPagesTests(ConsoleFixture fx) : IClassFixture<C
         var core = fx.BaseUrl.GetLeftPart(UriPartial.Authority);
         await Assertions.Expect(page.GetByTestId("enroll-command")).ToHaveTextAsync($"socme-node enroll --core {core} --code {code}");
         await Assertions.Expect(page.GetByTestId("enrollment-expires")).ToBeVisibleAsync();
+        await page.GetByTestId("copy-enroll").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("copy-enroll")).ToHaveAttributeAsync("data-done", "true");
 
         // The node really enrols with the code shown, then beats with its vitals.
         var enrolled = await fx.Core.Anonymous().EnrollAsync(new EnrollRequest(code, "sensor-7", AgentVersion: "0.3.0"));

@@ -74,19 +74,21 @@
     });
   }
 
-  // Copy buttons: data-copy="id of the element whose text to copy".
+  // Copy buttons: data-copy="id of the element whose text to copy". Where the clipboard is refused, the text is
+  // selected instead (Ctrl+C copies it).
   function copy(button) {
     var source = document.getElementById(button.getAttribute("data-copy"));
     if (!source) return;
     var text = source.textContent.trim();
     var done = function () {
       var label = button.textContent;
+      button.setAttribute("data-done", "true");
       button.textContent = button.getAttribute("data-copied") || "✓";
       button.classList.add("copied");
       setTimeout(function () { button.textContent = label; button.classList.remove("copied"); }, 1500);
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () { select(source); });
+      navigator.clipboard.writeText(text).then(done, function () { select(source); done(); });
     } else {
       select(source);
       done();
