@@ -122,6 +122,13 @@ internal static class Stages
                     reader.Read();
                 }
             });
+            Time("  WazuhLineScanner one pass (shipped lines)", lines.Count, runs, () =>
+            {
+                foreach (var (s, l) in shipped)
+                {
+                    WazuhLineScanner.TryScan(bytes.AsSpan(s, l), int.MaxValue, out _, out _);
+                }
+            });
             Time("  StableKey (shipped lines)", lines.Count, runs, () =>
             {
                 foreach (var (s, l) in shipped)

@@ -20,9 +20,6 @@ internal sealed class LineProcessor : ILineSink
 {
     private const int MaxDepth = 64;
 
-    /// <summary>Deeper lines take the careful path (real alerts nest 4–6 levels).</summary>
-    private const int OnePassMaxDepth = 32;
-
     private readonly SourceState _state;
     private readonly PipelineSettings _settings;
     private readonly TimeProvider _time;
@@ -81,7 +78,7 @@ internal sealed class LineProcessor : ILineSink
             return;
         }
 
-        if (_state.Source == AlertSource.Wazuh && TryWazuhInOnePass(json, out var wazuhLevel, out var wazuhId))
+        if (_state.Source == AlertSource.Wazuh && _settings.WazuhOnePass && WazuhLineScanner.TryScan(json, _maxLineBytes, out var wazuhLevel, out var wazuhId))
         {
             if (wazuhLevel < _state.Options.MinLevel)
             {
@@ -187,118 +184,6 @@ internal sealed class LineProcessor : ILineSink
             }
         }
         return JsonEncodedText.Encode(key).EncodedUtf8Bytes;
-    }
-
-    /// <summary>
-    /// The common Wazuh line in one <see cref="Utf8JsonReader"/> pass instead of three (<see cref="AlertParser.Classify"/>,
-    /// the whole-object check, <see cref="AlertParser.StableKey"/>): checks that the line is exactly one JSON object and
-    /// finds <c>rule.level</c> and the alert <c>id</c>. It answers only for plain lines, where the three calls cannot
-    /// disagree with it: one top-level <c>rule</c> object with one integer <c>level</c>, the first top-level string
-    /// <c>id</c> (if any) of the form <c>digits.digits</c>, no escaped property names at those levels, at most
-    /// <see cref="OnePassMaxDepth"/> levels of nesting and not over <c>MaxLineBytes</c>. Anything else (false) takes the
-    /// careful path, which gives the parser's own verdict.
-    /// </summary>
-    /// <param name="json">The trimmed line.</param>
-    /// <param name="level">rule.level clamped to 0–15, as Classify gives it.</param>
-    /// <param name="id">The id's bytes (the key), or empty when the line has no id (the key is then the line's hash).</param>
-    private bool TryWazuhInOnePass(ReadOnlySpan<byte> json, out int level, out ReadOnlySpan<byte> id)
-    {
-        level = -1;
-        id = default;
-        if (json.Length > _maxLineBytes)
-        {
-            return false;
-        }
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = OnePassMaxDepth });
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-            var rules = 0;
-            var levels = 0;
-            var inRule = false;
-            var idSeen = false;
-            while (reader.Read())
-            {
-                var token = reader.TokenType;
-                if (token == JsonTokenType.EndObject)
-                {
-                    if (inRule && reader.CurrentDepth == 1)
-                    {
-                        inRule = false;
-                    }
-                    continue;
-                }
-                if (token != JsonTokenType.PropertyName)
-                {
-                    continue;
-                }
-                var depth = reader.CurrentDepth;
-                if (depth == 1)
-                {
-                    if (reader.ValueIsEscaped)
-                    {
-                        return false;
-                    }
-                    var name = reader.ValueSpan;
-                    if (name.SequenceEqual("rule"u8))
-                    {
-                        reader.Read();
-                        if (++rules > 1 || reader.TokenType != JsonTokenType.StartObject)
-                        {
-                            return false;
-                        }
-                        inRule = true;
-                    }
-                    else if (name.SequenceEqual("id"u8))
-                    {
-                        reader.Read();
-                        if (!idSeen && reader.TokenType == JsonTokenType.String)
-                        {
-                            if (reader.ValueIsEscaped || !IsWazuhId(reader.ValueSpan))
-                            {
-                                return false;
-                            }
-                            id = reader.ValueSpan;
-                            idSeen = true;
-                        }
-                    }
-                }
-                else if (depth == 2 && inRule)
-                {
-                    if (reader.ValueIsEscaped)
-                    {
-                        return false;
-                    }
-                    if (reader.ValueSpan.SequenceEqual("level"u8))
-                    {
-                        reader.Read();
-                        if (++levels > 1 || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var l))
-                        {
-                            return false;
-                        }
-                        level = (int)Math.Clamp(l, Severity.MinLevel, Severity.MaxLevel);
-                    }
-                }
-            }
-            return levels == 1;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>ASCII <c>^\d{1,20}\.\d{1,20}$</c>: a Wazuh alert id (<c>&lt;epoch&gt;.&lt;counter&gt;</c>).</summary>
-    private static bool IsWazuhId(ReadOnlySpan<byte> id)
-    {
-        var dot = id.IndexOf((byte)'.');
-        return dot is >= 1 and <= 20
-            && id.Length - dot - 1 is >= 1 and <= 20
-            && !id[..dot].ContainsAnyExceptInRange((byte)'0', (byte)'9')
-            && !id[(dot + 1)..].ContainsAnyExceptInRange((byte)'0', (byte)'9');
     }
 
     /// <summary>What the parser treats as the line: no trailing CR/LF, no leading UTF-8 BOM.</summary>

@@ -41,6 +41,10 @@ internal sealed record PipelineSettings
     /// answers are still handled in spool order.</summary>
     public int MaxInFlight { get; init; } = 2;
 
+    /// <summary>Plain Wazuh lines take <see cref="WazuhLineScanner"/>'s one pass (tests turn it off to compare the
+    /// processor's output with and without it).</summary>
+    public bool WazuhOnePass { get; init; } = true;
+
     /// <summary>At most this much of a line is kept in its dead letter.</summary>
     public int DeadLetterLineBytes { get; init; } = 64 * 1024;
 

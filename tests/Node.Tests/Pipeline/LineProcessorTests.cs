@@ -17,11 +17,11 @@ public sealed class LineProcessorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private (LineProcessor Processor, SourceState State) Processor(SourceKind kind, int minLevel = 3, bool anomaly = false, int maxLineBytes = 1024 * 1024)
+    private (LineProcessor Processor, SourceState State) Processor(SourceKind kind, int minLevel = 3, bool anomaly = false, int maxLineBytes = 1024 * 1024, bool onePass = true)
     {
         var options = new SourceOptions { Kind = kind, Path = _dir["source.json"], MinLevel = minLevel, IncludeAnomaly = anomaly };
         var state = new SourceState(options, new CheckpointStore(_dir["checkpoints"]), null, 0);
-        var settings = new PipelineSettings { Node = new NodeOptions { DataDir = _dir.Path, MaxLineBytes = maxLineBytes } };
+        var settings = new PipelineSettings { Node = new NodeOptions { DataDir = _dir.Path, MaxLineBytes = maxLineBytes }, WazuhOnePass = onePass };
         return (new LineProcessor(state, settings, _clock), state);
     }
 
@@ -206,5 +206,43 @@ public sealed class LineProcessorTests : IDisposable
         Assert.Equal(dead, chunk?.DeadLetters?.Count ?? 0);
         Assert.Equal(lines.Length - expected.Count - dead, state.Filtered);
         chunk?.Release();
+    }
+
+    [Fact]
+    public void GeneratedAndMutatedWazuhLines_GiveTheSameRecordsDeadLettersAndCounts_WithOrWithoutTheOnePass()
+    {
+        var random = new Random(20261202);
+        var lines = new List<byte[]>(WazuhLineScannerTests.Corpus.Value);
+        for (var k = 0; k < 4_000; k++)
+        {
+            var document = Encoding.UTF8.GetBytes(new WazuhLineScannerTests.JsonWriter(random).Document());
+            lines.Add(document);
+            lines.Add(WazuhLineScannerTests.Mutate(document, random.Next(1, 3), random));
+            var corpus = WazuhLineScannerTests.Corpus.Value[random.Next(WazuhLineScannerTests.Corpus.Value.Length)];
+            lines.Add(WazuhLineScannerTests.Mutate(corpus, random.Next(1, 3), random));
+        }
+
+        (List<(string, FilePosition, string)> Records, List<string> Letters, long Filtered) Run(bool onePass)
+        {
+            var (p, state) = Processor(SourceKind.Wazuh, onePass: onePass);
+            long offset = 0;
+            foreach (var line in lines)
+            {
+                offset += line.Length + 1;
+                FeedBytes(p, line, offset);
+            }
+            var chunk = p.TakeChunk();
+            var letters = chunk?.DeadLetters?.Select(d => System.Text.Json.JsonSerializer.Serialize(d)).ToList() ?? [];
+            var records = Records(chunk);
+            chunk?.Release();
+            return (records, letters, state.Filtered);
+        }
+
+        var with = Run(onePass: true);
+        var without = Run(onePass: false);
+        Assert.Equal(without.Records, with.Records);
+        Assert.Equal(without.Letters, with.Letters);
+        Assert.Equal(without.Filtered, with.Filtered);
+        Assert.True(with.Records.Count > 1_000 && with.Letters.Count > 1_000, $"{with.Records.Count} records, {with.Letters.Count} dead letters");
     }
 }
