@@ -63,6 +63,16 @@ public sealed partial class FleetPagesTests(ConsoleFixture fx) : IClassFixture<C
         await page.GetByTestId("contact-remove").ClickAsync();
         await Assertions.Expect(page.GetByTestId("contacts-empty")).ToBeVisibleAsync();
         Assert.Empty(await fx.Admin.ListClientContactsAsync(clientId));
+
+        // Renaming the client; then the page in French.
+        await page.GetByTestId("client-edit").ClickAsync();
+        await page.GetByTestId("client-edit-name").FillAsync(name + " SA");
+        await page.GetByTestId("client-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("client-title")).ToHaveTextAsync(name + " SA");
+        Assert.Equal(name + " SA", (await fx.Admin.GetClientAsync(clientId)).Name);
+        await page.GetByTestId("language-switch").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("contact-add")).ToHaveTextAsync("Ajouter un contact");
+        await Assertions.Expect(page.GetByTestId("contacts-empty")).ToHaveTextAsync("Aucun contact pour l'instant.");
         fx.AssertNoBrowserErrors();
     }
 
