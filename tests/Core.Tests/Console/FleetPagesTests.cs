@@ -185,7 +185,7 @@ public sealed partial class FleetPagesTests(ConsoleFixture fx) : IClassFixture<C
         var (email, password, _) = await fx.UserAsync("client", clientId: b.Id);
         var page = await fx.NewPageAsync();
         await ConsoleFixture.SignInAsync(page, email, password);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/alerts"));
+        await Assertions.Expect(page).ToHaveURLAsync(fx.BaseUrl.ToString());
 
         await page.GotoAsync("/clients");
         await Assertions.Expect(page.GetByTestId("client-row")).ToHaveCountAsync(1);
@@ -240,7 +240,7 @@ public sealed partial class FleetPagesTests(ConsoleFixture fx) : IClassFixture<C
         var (analystEmail, analystPassword, _) = await fx.UserAsync("analyst", scope: [a.Id]);
         var analyst = await fx.NewPageAsync();
         await ConsoleFixture.SignInAsync(analyst, analystEmail, analystPassword);
-        await Assertions.Expect(analyst).ToHaveURLAsync(new Regex("/alerts"));
+        await Assertions.Expect(analyst).ToHaveURLAsync(fx.BaseUrl.ToString());
         await analyst.GotoAsync("/nodes");
         await Assertions.Expect(analyst.GetByTestId("node-row")).ToHaveCountAsync(1);
         await Assertions.Expect(analyst.GetByTestId("node-row")).ToContainTextAsync("node-of-a");
