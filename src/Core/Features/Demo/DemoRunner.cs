@@ -176,7 +176,8 @@ internal sealed class DemoRunner(WebApplication app, Commands.AdminCredentials a
             await node.StartAgentAsync(core, output, stop);
             node.AgentStopping.Register(() => Fail($"the agent of {spec.Name} stopped"));
         }
-        PrintBanner(core, client);
+        var screen = await api.CreateScreenTokenAsync(new CreateScreenTokenRequest("Demo wall screen"), stop);
+        PrintBanner(core, client, screen.ScreenPath);
         return client;
     }
 
@@ -333,13 +334,15 @@ internal sealed class DemoRunner(WebApplication app, Commands.AdminCredentials a
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
     }
 
-    private void PrintBanner(Uri core, ClientDto client)
+    private void PrintBanner(Uri core, ClientDto client, string screenPath)
     {
         var url = core.ToString().TrimEnd('/');
         var nodes = string.Join(", ", _nodes.Select(n => $"{n.Node.Name} ({n.Node.Describe()})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
 
             SOCme demo
+              Console     {url}/   sign in as the admin below (English or French, light or dark)
+              Screen      {url}{screenPath}   (the wall screen: no sign-in, live)
               Core        {url}   (SQLite in {settings.DataDir})
               Admin       {admin.Email}   password {admin.Password}
               API token   {admin.ApiToken}
