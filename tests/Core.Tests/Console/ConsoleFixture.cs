@@ -12,7 +12,7 @@ namespace Socme.Core.Tests.Console;
 /// <see cref="NewPageAsync"/>; every console error of a page (a CSP violation, a script error) is kept and
 /// <see cref="AssertNoBrowserErrors"/> fails on it.
 /// </summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public class ConsoleFixture : IAsyncLifetime
 {
     private static readonly string[] ChromiumArgs =
     [
@@ -44,6 +44,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Core.WithManualTime(TimeProvider.System.GetUtcNow());
+        Configure(Core);
         await Core.InitializeAsync();
         BaseUrl = Core.CreateClient().BaseAddress!;
         Admin = await Core.AdminAsync();
@@ -54,6 +55,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
         });
+    }
+
+    /// <summary>Settings of the core under test, before it starts (a subclass's say).</summary>
+    protected virtual void Configure(KestrelCoreFactory core)
+    {
     }
 
     public async Task DisposeAsync()

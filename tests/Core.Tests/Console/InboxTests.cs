@@ -147,4 +147,37 @@ public sealed class InboxTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture
         await Assertions.Expect(page.Locator("[data-live-count]")).ToHaveTextAsync("1");
         fx.AssertNoBrowserErrors();
     }
+
+    [Fact]
+    public async Task A_client_user_acknowledges_and_comments_on_their_alert_and_may_do_nothing_else()
+    {
+        var (client, node) = await ConsoleData.ClientWithNodeAsync(fx);
+        await node.IngestAsync(ConsoleData.Wazuh(ConsoleData.WazuhLine(minLevel: 5, withMitre: true), 1, fx.Time.GetUtcNow()));
+        var alert = (await fx.Admin.ListAlertsAsync(new AlertFilter { ClientId = client.Id })).Items.Single();
+        var (email, password, _) = await fx.UserAsync("client", clientId: client.Id);
+        var page = await fx.NewPageAsync();
+        await ConsoleFixture.SignInAsync(page, email, password);
+
+        await page.GotoAsync($"/alerts/{alert.Id}");
+        await Assertions.Expect(page.GetByTestId("detail-close")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("a.tag[href^='https://attack.mitre.org/']").First).ToBeVisibleAsync();
+        await page.GetByTestId("detail-acknowledge").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("detail-status")).ToHaveTextAsync("acknowledged");
+        await page.GetByTestId("comment-body").FillAsync("Seen on our side: a planned scan.");
+        await page.GetByTestId("comment-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("comments")).ToContainTextAsync("a planned scan");
+        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync(email);
+
+        // Closing through a crafted post (with a valid antiforgery token) is refused by the service.
+        var token = await page.Locator("form input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var crafted = await page.APIRequest.PostAsync($"/alerts/{alert.Id}?handler=Triage", new()
+        {
+            Form = page.APIRequest.CreateFormData().Set("action", "close").Set("verdict", "benign").Set("__RequestVerificationToken", token),
+            MaxRedirects = 0,
+        });
+        Assert.Equal(200, crafted.Status);
+        Assert.Contains("acknowledge and comment", await crafted.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal("acknowledged", (await fx.Admin.GetAlertAsync(alert.Id)).Alert.Status);
+        fx.AssertNoBrowserErrors();
+    }
 }
