@@ -63,13 +63,20 @@ public sealed partial class AccountTests(ConsoleFixture fx) : IClassFixture<Cons
     }
 
     [Fact]
-    public async Task Wrong_password_is_refused_and_audited()
+    public async Task Wrong_passwords_are_refused_audited_and_lock_the_account()
     {
-        var (email, _, _) = await fx.UserAsync("analyst", allClients: true);
+        var (email, password, _) = await fx.UserAsync("analyst", allClients: true);
         var page = await fx.NewPageAsync();
         await ConsoleFixture.SignInAsync(page, email, "not the password at all");
         await Assertions.Expect(page.GetByTestId("sign-in-error")).ToHaveTextAsync("The email or password is wrong.");
         await Assertions.Expect(page.Locator("input[name=Password]")).ToHaveValueAsync("");
+        for (var i = 0; i < 4; i++)
+        {
+            await ConsoleFixture.SignInAsync(page, email, "still not the password " + i);
+        }
+        // Five failures lock the account (shared with the API's login): even the right password is refused now.
+        await ConsoleFixture.SignInAsync(page, email, password);
+        await Assertions.Expect(page.GetByTestId("sign-in-error")).ToHaveTextAsync("Too many failed attempts: the account is locked for a while.");
         var audit = await fx.Admin.ListAuditAsync(action: "auth.login");
         Assert.Contains(audit.Items, e => e.Target == email && !e.Success);
         fx.AssertNoBrowserErrors();

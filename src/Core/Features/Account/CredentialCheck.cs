@@ -36,7 +36,8 @@ internal sealed class CredentialCheck(UserManager<User> users, AuditLog audit)
         {
             await users.AccessFailedAsync(user);
             await audit.WriteAsync("auth.login", user.ClientId, user.Email, new { channel, reason = "bad_password" }, success: false, actor: user.Email, ct: ct);
-            return (await users.IsLockedOutAsync(user) ? CredentialResult.LockedOut : CredentialResult.Invalid, null);
+            // The attempt that locks the account still answers "wrong"; the lock shows from the next attempt on.
+            return (CredentialResult.Invalid, null);
         }
         return (CredentialResult.Valid, user);
     }
