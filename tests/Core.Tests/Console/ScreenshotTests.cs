@@ -90,11 +90,15 @@ public sealed class ScreenshotTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
         }
         for (var beat = 0; beat < 12; beat++)
         {
-            foreach (var (_, node, name) in nodes)
+            if (beat > 0)
+            {
+                fx.Time.Advance(TimeSpan.FromMinutes(10));
+            }
+            // The last two nodes stop beating an hour ago: the fleet shows offline nodes too.
+            foreach (var (_, node, name) in beat < 6 ? nodes : nodes.Take(nodes.Count - 2))
             {
                 await node.HeartbeatAsync(Vitals(name, random, beat));
             }
-            fx.Time.Advance(TimeSpan.FromMinutes(10));
         }
         var high = await fx.Admin.ListAlertsAsync(new AlertFilter { Band = "high" }, limit: 1);
         var screen = await fx.Admin.CreateScreenTokenAsync(new CreateScreenTokenRequest("Wall TV"));
