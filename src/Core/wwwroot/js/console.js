@@ -3,6 +3,18 @@
 (function () {
   "use strict";
 
+  // A theme colour as the browser resolves it (rgb(...)): the variables hold light-dark() pairs, which a chart library
+  // cannot read, so a probe element takes the colour and the computed style gives the side in use.
+  window.socmeColor = function (variable) {
+    var probe = document.createElement("span");
+    probe.className = "hidden-probe";
+    probe.style.color = "var(" + variable + ")";
+    document.body.appendChild(probe);
+    var value = getComputedStyle(probe).color;
+    probe.remove();
+    return value;
+  };
+
   function typing(e) {
     var t = e.target;
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));

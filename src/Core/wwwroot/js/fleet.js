@@ -4,7 +4,7 @@
   "use strict";
 
   function css(name) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return window.socmeColor(name);
   }
 
   function data(id) {

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var chart;
-  function css(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
+  function css(name) { return window.socmeColor(name); }
   function draw() {
     var canvas = document.querySelector("canvas[data-chart=timeline]");
     var data = document.getElementById("timeline-data");
