@@ -8,6 +8,9 @@ using Socme.Client;
 
 namespace Socme.Bench;
 
+/// <summary>An admin the harness created: what it signs in with (console) and its API token (REST).</summary>
+internal sealed record AdminLogin(string Email, string Password, string ApiToken);
+
 /// <summary>Where a core process keeps its data: a SQLite data folder, or a PostgreSQL database.</summary>
 internal sealed record CoreTarget(Provider Provider, string DataDir, string? ConnectionString)
 {
@@ -72,12 +75,21 @@ internal sealed class CoreProcess : IAsyncDisposable
         RunVerbAsync(config, target, logName, "migrate");
 
     /// <summary>Creates an admin; returns its API token.</summary>
-    public static async Task<string> CreateAdminAsync(BenchConfig config, CoreTarget target, string logName)
+    public static async Task<string> CreateAdminAsync(BenchConfig config, CoreTarget target, string logName) =>
+        (await CreateAdminLoginAsync(config, target, logName)).ApiToken;
+
+    /// <summary>
+    /// Creates an admin; returns its email, password and API token. Standard input is empty, so create-admin generates
+    /// the password and prints it with the token (<c>{"email","password","apiToken"}</c>): the harness knows it and can
+    /// sign in through the console like a browser.
+    /// </summary>
+    public static async Task<AdminLogin> CreateAdminLoginAsync(BenchConfig config, CoreTarget target, string logName)
     {
         var output = await RunVerbAsync(config, target, logName, "create-admin", "--email", "bench-admin@bench.socme.local", "--name", "Bench admin");
         var json = output.Split('\n').Select(l => l.Trim()).Last(l => l.StartsWith('{'));
         using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.GetProperty("apiToken").GetString() ?? throw new InvalidOperationException("create-admin printed no apiToken.");
+        string Get(string name) => doc.RootElement.GetProperty(name).GetString() ?? throw new InvalidOperationException($"create-admin printed no {name}.");
+        return new AdminLogin(Get("email"), Get("password"), Get("apiToken"));
     }
 
     /// <summary>Starts <c>serve --migrate</c> on a free port and waits until <c>/healthz</c> answers ok.</summary>

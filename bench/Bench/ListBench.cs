@@ -10,8 +10,12 @@ using Socme.Core.Features.Ingest;
 
 namespace Socme.Bench;
 
+/// <summary>
+/// One timed query. <see cref="Kind"/>: "api" (a REST answer with a bearer token) or "page" (a console page's HTML with the
+/// session cookie); <see cref="Bytes"/>: the size of the last answer's body.
+/// </summary>
 internal sealed record ListQueryResult(string Name, string Query, long Matching, int Items, int Requests, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs,
-    double OtherCpuSeconds = 0, double MachineCpuSeconds = 0, int Attempts = 1);
+    double OtherCpuSeconds = 0, double MachineCpuSeconds = 0, int Attempts = 1, string Kind = "api", long Bytes = 0);
 
 internal sealed record ListResult(int Rows, int Clients, int NodesPerClient, string LoadMethod, double LoadSeconds, double LoadRowsPerSecond, double AnalyzeSeconds, long DatabaseBytes, List<ListQueryResult> Queries);
 
@@ -76,15 +80,26 @@ internal sealed class ListBench(BenchConfig config, Provider provider, PostgresS
 /// <summary>Times one GET path sequentially and reports percentiles and what else used the CPU meanwhile.</summary>
 internal static class QueryTimer
 {
-    public static async Task<ListQueryResult> TimeAsync(CoreProcess core, HttpClient http, string name, string path, long matching, int warmup, int requests)
+    /// <summary>A JSON answer: the whole body read and parsed.</summary>
+    public static Task<ListQueryResult> TimeAsync(CoreProcess core, HttpClient http, string name, string path, long matching, int warmup, int requests) =>
+        TimeAsync(core, http, name, path, matching, warmup, requests, "api", GetJsonAsync);
+
+    /// <summary>
+    /// Times <paramref name="get"/> (which sends the request and reads the whole answer; returns its item count and body
+    /// size) <paramref name="requests"/> times after <paramref name="warmup"/> untimed calls.
+    /// </summary>
+    public static async Task<ListQueryResult> TimeAsync(CoreProcess core, HttpClient http, string name, string path, long matching, int warmup, int requests,
+        string kind, Func<HttpClient, string, Task<(int Items, long Bytes)>> get)
     {
         ArgumentNullException.ThrowIfNull(core);
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(get);
         var items = 0;
+        long bytes = 0;
         await CpuStat.WaitQuietAsync();
         for (var i = 0; i < warmup; i++)
         {
-            await GetAsync(http, path);
+            await get(http, path);
         }
         var times = new List<double>(requests);
         var machine0 = CpuStat.Read();
@@ -92,7 +107,7 @@ internal static class QueryTimer
         for (var i = 0; i < requests; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            items = await GetAsync(http, path);
+            (items, bytes) = await get(http, path);
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         var machine1 = CpuStat.Read();
@@ -100,20 +115,24 @@ internal static class QueryTimer
         var own = core.CpuTime.TotalSeconds + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - own0 + CpuStat.PostgresSeconds(machine0, machine1);
         var sorted = times.Order().ToList();
         return new ListQueryResult(name, path, matching, items, times.Count, Stats.Percentile(sorted, 50), Stats.Percentile(sorted, 95),
-            Stats.Percentile(sorted, 99), sorted[^1], times.Average(), Math.Max(0, CpuStat.ProcessSeconds(machine0, machine1) - own), machine);
+            Stats.Percentile(sorted, 99), sorted[^1], times.Average(), Math.Max(0, CpuStat.ProcessSeconds(machine0, machine1) - own), machine,
+            Kind: kind, Bytes: bytes);
     }
 
     /// <summary>The whole answer read and parsed; returns the length of its <c>items</c> array (0 when it has none).</summary>
-    private static async Task<int> GetAsync(HttpClient http, string path)
+    private static async Task<(int Items, long Bytes)> GetJsonAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path);
         if (!response.IsSuccessStatusCode)
         {
             throw await SocmeClient.ErrorAsync(response);
         }
-        await using var body = await response.Content.ReadAsStreamAsync();
-        using var doc = await JsonDocument.ParseAsync(body);
-        return doc.RootElement.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array ? items.GetArrayLength() : 0;
+        var body = await response.Content.ReadAsByteArrayAsync();
+        using var doc = JsonDocument.Parse(body);
+        var items = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.GetArrayLength()
+            : doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement.GetArrayLength() : 0;
+        return (items, body.LongLength);
     }
 }
 
