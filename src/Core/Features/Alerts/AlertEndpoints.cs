@@ -12,23 +12,11 @@ internal static class AlertEndpoints
     public static RouteGroupBuilder MapAlertEndpoints(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(Policies.User);
-        g.MapGet("/", (Guid? clientId, Guid? nodeId, string? source, string? band, int? minLevel, string? status, string? ruleId,
-                string? q, DateTimeOffset? from, DateTimeOffset? to, string? verdict, string? assignee, string? group, int? limit, string? cursor,
-                AlertService s, CancellationToken ct) =>
-            s.ListAsync(new AlertFilter
-            {
-                ClientId = clientId, NodeId = nodeId, Source = source, Band = band, MinLevel = minLevel, Status = status,
-                RuleId = ruleId, Q = q, From = from, To = to, Verdict = verdict, Assignee = assignee, Group = group,
-            }, limit, cursor, ct))
+        g.MapGet("/", ([AsParameters] AlertListQuery query, AlertService s, CancellationToken ct) =>
+                s.ListAsync(query.Filter(), query.Limit, query.Cursor, ct))
             .WithName("Alerts_List");
-        g.MapGet("/groups", (Guid? clientId, Guid? nodeId, string? source, string? band, int? minLevel, string? status, string? ruleId,
-                string? q, DateTimeOffset? from, DateTimeOffset? to, string? verdict, string? assignee, string? group, int? limit, string? cursor,
-                AlertService s, CancellationToken ct) =>
-            s.ListGroupsAsync(new AlertFilter
-            {
-                ClientId = clientId, NodeId = nodeId, Source = source, Band = band, MinLevel = minLevel, Status = status,
-                RuleId = ruleId, Q = q, From = from, To = to, Verdict = verdict, Assignee = assignee, Group = group,
-            }, limit, cursor, ct))
+        g.MapGet("/groups", ([AsParameters] AlertListQuery query, AlertService s, CancellationToken ct) =>
+                s.ListGroupsAsync(query.Filter(), query.Limit, query.Cursor, ct))
             .WithName("Alerts_ListGroups");
         g.MapGet("/{alertId:long}", (long alertId, AlertService s, CancellationToken ct) => s.GetAsync(alertId, ct))
             .WithName("Alerts_Get");
@@ -44,4 +32,16 @@ internal static class AlertEndpoints
         api.MapOverviewEndpoints();
         return api;
     }
+}
+
+/// <summary>The query string of the alert list and of the grouped list (the same filter, limit and cursor).</summary>
+internal readonly record struct AlertListQuery(
+    Guid? ClientId, Guid? NodeId, string? Source, string? Band, int? MinLevel, string? Status, string? RuleId, string? Q,
+    DateTimeOffset? From, DateTimeOffset? To, string? Verdict, string? Assignee, string? Group, int? Limit, string? Cursor)
+{
+    public AlertFilter Filter() => new()
+    {
+        ClientId = ClientId, NodeId = NodeId, Source = Source, Band = Band, MinLevel = MinLevel, Status = Status,
+        RuleId = RuleId, Q = Q, From = From, To = To, Verdict = Verdict, Assignee = Assignee, Group = Group,
+    };
 }
