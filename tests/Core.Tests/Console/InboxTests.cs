@@ -12,11 +12,21 @@ public sealed class InboxTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture
     {
         var (client, node) = await ConsoleData.ClientWithNodeAsync(fx);
         await node.IngestAsync(ConsoleData.Wazuh(ConsoleData.WazuhLine(), 4, fx.Time.GetUtcNow()));
+        var (secondNode, _) = await fx.Core.NodeAsync(fx.Admin, client.Id, "second-" + Guid.NewGuid().ToString("N")[..6]);
+        await secondNode.IngestAsync(ConsoleData.Wazuh(ConsoleData.WazuhLine(), 1, fx.Time.GetUtcNow()));
         var (email, password, _) = await fx.UserAsync("analyst", allClients: true);
         var page = await fx.NewPageAsync();
         await ConsoleFixture.SignInAsync(page, email, password);
         await page.GotoAsync($"/alerts?view=flat&client={client.Id}");
         var rows = page.GetByTestId("alert-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(5);
+
+        // The node filter (kept in the URL) leaves the first node's four.
+        var firstNodeId = (await fx.Admin.ListAlertsAsync(new AlertFilter { ClientId = client.Id }, limit: 10)).Items
+            .GroupBy(a => a.NodeId).Single(g => g.Count() == 4).Key;
+        await page.GetByTestId("filter-node").SelectOptionAsync(firstNodeId.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("node=" + firstNodeId));
         await Assertions.Expect(rows).ToHaveCountAsync(4);
         var ids = (await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.id)")).Select(long.Parse).ToList();
 
