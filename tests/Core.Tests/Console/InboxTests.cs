@@ -27,6 +27,8 @@ public sealed class InboxTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture
         await page.GetByTestId("filter-node").SelectOptionAsync(firstNodeId.ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("node=" + firstNodeId));
+        // The keys below need the new page's scripts (htmx, inbox.js), which run before its load event.
+        await page.WaitForLoadStateAsync(LoadState.Load);
         await Assertions.Expect(rows).ToHaveCountAsync(4);
         var ids = (await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.id)")).Select(long.Parse).ToList();
 
