@@ -32,18 +32,8 @@ internal sealed class DetailModel(AlertService alerts, ClientService clients, Us
 
     public async Task<IActionResult> OnPostTriageAsync(long id, string? action, string? verdict, string? verdictReason, string? tags, CancellationToken ct)
     {
-        var update = action switch
-        {
-            "acknowledge" => new AlertUpdateRequest { Status = "acknowledged" },
-            "in_progress" => new AlertUpdateRequest { Status = "in_progress" },
-            "escalate" => new AlertUpdateRequest { Status = "escalated" },
-            "close" => new AlertUpdateRequest { Status = "closed", Verdict = Blank(verdict), VerdictReason = Blank(verdictReason) },
-            "reopen" => new AlertUpdateRequest { Status = "new", ClearVerdict = true },
-            "assign_me" => new AlertUpdateRequest { AssigneeId = scope.UserId },
-            "unassign" => new AlertUpdateRequest { ClearAssignee = true },
-            "tags" => new AlertUpdateRequest { Tags = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
-            _ => null,
-        };
+        var update = TriageAction.Update(action, scope.UserId, Blank(verdict), Blank(verdictReason))
+            ?? (action == "tags" ? new AlertUpdateRequest { Tags = (tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) } : null);
         return await ChangeAsync<AlertDto>(id, update is null ? null : token => alerts.UpdateAsync(id, update, token), ct);
     }
 

@@ -60,18 +60,8 @@ internal sealed class InboxModel(AlertService alerts, ClientService clients, Nod
     public async Task<IActionResult> OnPostBulkAsync([FromForm] long[]? ids, [FromForm] string[]? groups, [FromForm] string? action,
         [FromForm] string? closeVerdict, [FromForm] string? addTag, CancellationToken ct)
     {
-        var update = action switch
-        {
-            "acknowledge" => new AlertUpdateRequest { Status = "acknowledged" },
-            "in_progress" => new AlertUpdateRequest { Status = "in_progress" },
-            "escalate" => new AlertUpdateRequest { Status = "escalated" },
-            "reopen" => new AlertUpdateRequest { Status = "new", ClearVerdict = true },
-            "close" => new AlertUpdateRequest { Status = "closed", Verdict = closeVerdict is { Length: > 0 } ? closeVerdict : null },
-            "assign_me" => new AlertUpdateRequest { AssigneeId = scope.UserId },
-            "unassign" => new AlertUpdateRequest { ClearAssignee = true },
-            "tag" when !string.IsNullOrWhiteSpace(addTag) => new AlertUpdateRequest { AddTags = [addTag.Trim()] },
-            _ => null,
-        };
+        var update = TriageAction.Update(action, scope.UserId, closeVerdict is { Length: > 0 } ? closeVerdict : null)
+            ?? (action == "tag" && !string.IsNullOrWhiteSpace(addTag) ? new AlertUpdateRequest { AddTags = [addTag.Trim()] } : null);
         if (update is null)
         {
             Error = "Choose an action.";
