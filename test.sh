@@ -24,7 +24,7 @@ shopt -s extglob
 
 # System packages the tests need (Debian names): PostgreSQL for the second pass, Chromium for the console tests
 # (Playwright drives it; SOCME_CHROMIUM overrides its path). Add more here, e.g. openssh-server python3-aiosmtpd.
-SOCME_APT_PACKAGES=(postgresql chromium)
+SOCME_APT_PACKAGES=(postgresql chromium python3-aiosmtpd)
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

@@ -54,6 +54,22 @@ public sealed class SocmeClient(HttpClient http)
     public Task DeleteClientContactAsync(Guid clientId, Guid contactId, CancellationToken ct = default) =>
         SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/clients/{clientId}/contacts/{contactId}", null, ct);
 
+    // ---- notification rules ----
+    public Task<IReadOnlyList<NotificationRuleDto>> ListNotificationRulesAsync(Guid? clientId = null, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<NotificationRuleDto>>(clientId is { } c ? $"api/v1/notification-rules?clientId={c}" : "api/v1/notification-rules", ct);
+    public Task<NotificationRuleDto> CreateNotificationRuleAsync(CreateNotificationRuleRequest request, CancellationToken ct = default) =>
+        PostAsync<NotificationRuleDto>("api/v1/notification-rules", request, ct);
+    public Task<NotificationRuleDto> GetNotificationRuleAsync(Guid id, CancellationToken ct = default) =>
+        GetAsync<NotificationRuleDto>($"api/v1/notification-rules/{id}", ct);
+    public Task<NotificationRuleDto> ReplaceNotificationRuleAsync(Guid id, CreateNotificationRuleRequest request, CancellationToken ct = default) =>
+        SendAsync<NotificationRuleDto>(HttpMethod.Put, $"api/v1/notification-rules/{id}", request, ct);
+    public Task DeleteNotificationRuleAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/notification-rules/{id}", null, ct);
+    public Task<RulePreviewDto> PreviewNotificationRuleAsync(RulePreviewRequest request, CancellationToken ct = default) =>
+        PostAsync<RulePreviewDto>("api/v1/notification-rules/preview", request, ct);
+    public Task<NotificationRuleDto> CreatePresetRuleAsync(string preset, CreatePresetRuleRequest request, CancellationToken ct = default) =>
+        PostAsync<NotificationRuleDto>($"api/v1/notification-rules/presets/{Uri.EscapeDataString(preset)}", request, ct);
+
     // ---- nodes ----
     public Task<NodeEnrollmentDto> CreateNodeAsync(Guid clientId, CreateNodeRequest request, CancellationToken ct = default) => PostAsync<NodeEnrollmentDto>($"api/v1/clients/{clientId}/nodes", request, ct);
     public Task<IReadOnlyList<NodeDto>> ListNodesAsync(Guid? clientId = null, CancellationToken ct = default) =>

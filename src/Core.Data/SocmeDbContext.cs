@@ -7,6 +7,7 @@ using Socme.Core.Data.Alerts;
 using Socme.Core.Data.Audit;
 using Socme.Core.Data.Fleet;
 using Socme.Core.Data.Identity;
+using Socme.Core.Data.Notifications;
 using Socme.Core.Data.Security;
 using Socme.Core.Data.Tenancy;
 
@@ -32,6 +33,10 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
     public DbSet<ClientContact> ClientContacts => Set<ClientContact>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+    public DbSet<NotificationIntent> NotificationIntents => Set<NotificationIntent>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -137,6 +142,8 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
             e.Property(a => a.DstIp).HasMaxLength(64);
             e.Property(a => a.AgentIp).HasMaxLength(64);
             e.Property(a => a.VerdictReason).HasMaxLength(2000);
+            e.Property(a => a.TheHiveId).HasMaxLength(64);
+            e.Property(a => a.TheHiveUrl).HasMaxLength(512);
             // Idempotent ingest: (node, source, key) is unique; a duplicate is an ack, never an error.
             e.HasIndex(a => new { a.NodeId, a.Source, a.Key }).IsUnique();
             // Keyset pagination newest first, overall and per client. The columns after the id make them covering for
@@ -182,6 +189,59 @@ public sealed class SocmeDbContext(DbContextOptions<SocmeDbContext> options)
         });
 
         builder.Entity<DataProtectionKeyRecord>().ToTable("data_protection_keys");
+
+        builder.Entity<NotificationRule>(e =>
+        {
+            e.ToTable("notification_rules");
+            e.Property(r => r.Name).HasMaxLength(200);
+            e.Property(r => r.Preset).HasMaxLength(64);
+            e.HasIndex(r => new { r.ClientId, r.Position });
+            e.HasOne<Client>().WithMany().HasForeignKey(r => r.ClientId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<NotificationChannel>(e =>
+        {
+            e.ToTable("notification_channels");
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Kind).HasMaxLength(32);
+            e.HasIndex(c => c.ClientId);
+            e.HasOne<Client>().WithMany().HasForeignKey(c => c.ClientId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<NotificationIntent>(e =>
+        {
+            e.ToTable("notification_intents");
+            // One intent per (rule, alert): the outbox never holds the same notification twice.
+            e.HasIndex(i => new { i.RuleId, i.AlertId }).IsUnique();
+            // The dispatcher's claim: pending intents, oldest first.
+            e.HasIndex(i => new { i.ProcessedMs, i.Id });
+            e.HasIndex(i => i.AlertId);
+            e.HasOne<AlertRecord>().WithMany().HasForeignKey(i => i.AlertId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<NotificationRule>().WithMany().HasForeignKey(i => i.RuleId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<NotificationDelivery>(e =>
+        {
+            e.ToTable("notification_deliveries");
+            e.Property(d => d.Target).HasMaxLength(16);
+            e.Property(d => d.GroupKey).HasMaxLength(512);
+            e.Property(d => d.DigestKey).HasMaxLength(256);
+            e.Property(d => d.DedupeKey).HasMaxLength(256);
+            e.Property(d => d.LastError).HasMaxLength(1000);
+            e.Property(d => d.ExternalId).HasMaxLength(128);
+            e.Property(d => d.ExternalLink).HasMaxLength(512);
+            e.HasIndex(d => d.DedupeKey).IsUnique();
+            // The sender's claim: due rows by state and time.
+            e.HasIndex(d => new { d.State, d.NextAttemptMs });
+            e.HasIndex(d => new { d.ClientId, d.CreatedMs });
+            // Throttle counts: a rule's recent deliveries per group key.
+            e.HasIndex(d => new { d.RuleId, d.GroupKey, d.CreatedMs });
+            e.HasIndex(d => new { d.DigestKey, d.State });
+            e.HasIndex(d => d.AlertId);
+            e.HasOne<NotificationChannel>().WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<NotificationRule>().WithMany().HasForeignKey(d => d.RuleId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<AlertRecord>().WithMany().HasForeignKey(d => d.AlertId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         ApplySnakeCaseNames(builder);
     }

@@ -64,4 +64,8 @@ public sealed class AlertRecord : ITenantOwned
     public long? AcknowledgedMs { get; set; }
     public long? ClosedMs { get; set; }
     public long UpdatedMs { get; set; }
+    /// <summary>TheHive's id of the alert this one was escalated to (null until escalated).</summary>
+    public string? TheHiveId { get; set; }
+    /// <summary>The escalated alert in TheHive's web interface.</summary>
+    public string? TheHiveUrl { get; set; }
 }

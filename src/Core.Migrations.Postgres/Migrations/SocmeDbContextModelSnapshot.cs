@@ -328,6 +328,16 @@ namespace Socme.Core.Migrations.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("tags");
 
+                    b.Property<string>("TheHiveId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("the_hive_id");
+
+                    b.Property<string>("TheHiveUrl")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("the_hive_url");
+
                     b.Property<long>("TimeMs")
                         .HasColumnType("bigint")
                         .HasColumnName("time_ms");
@@ -797,6 +807,319 @@ namespace Socme.Core.Migrations.Postgres.Migrations
                     b.ToTable("user_client_scopes", (string)null);
                 });
 
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllowPrivateNetwork")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_private_network");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ms");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_secrets");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("settings_json");
+
+                    b.Property<long>("UpdatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_channels");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_notification_channels_client_id");
+
+                    b.ToTable("notification_channels", (string)null);
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AlertCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("alert_count");
+
+                    b.Property<long?>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid?>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ms");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<long?>("DeliveredMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivered_ms");
+
+                    b.Property<long?>("DigestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("digest_id");
+
+                    b.Property<string>("DigestKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("digest_key");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("ExternalLink")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("external_link");
+
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("group_key");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_test");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LeaseUntilMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until_ms");
+
+                    b.Property<long>("NextAttemptMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_ms");
+
+                    b.Property<Guid?>("RuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_id");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("target");
+
+                    b.Property<long>("UpdatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_deliveries");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_notification_deliveries_alert_id");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_notification_deliveries_channel_id");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_deliveries_dedupe_key");
+
+                    b.HasIndex("ClientId", "CreatedMs")
+                        .HasDatabaseName("ix_notification_deliveries_client_id_created_ms");
+
+                    b.HasIndex("DigestKey", "State")
+                        .HasDatabaseName("ix_notification_deliveries_digest_key_state");
+
+                    b.HasIndex("State", "NextAttemptMs")
+                        .HasDatabaseName("ix_notification_deliveries_state_next_attempt_ms");
+
+                    b.HasIndex("RuleId", "GroupKey", "CreatedMs")
+                        .HasDatabaseName("ix_notification_deliveries_rule_id_group_key_created_ms");
+
+                    b.ToTable("notification_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationIntent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ms");
+
+                    b.Property<long?>("ProcessedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("processed_ms");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_intents");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_notification_intents_alert_id");
+
+                    b.HasIndex("ProcessedMs", "Id")
+                        .HasDatabaseName("ix_notification_intents_processed_ms_id");
+
+                    b.HasIndex("RuleId", "AlertId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_intents_rule_id_alert_id");
+
+                    b.ToTable("notification_intents", (string)null);
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actions_json");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("ConditionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("conditions_json");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ms");
+
+                    b.Property<string>("DigestJson")
+                        .HasColumnType("text")
+                        .HasColumnName("digest_json");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<long?>("ExpiresMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_ms");
+
+                    b.Property<long?>("LastMatchMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_match_ms");
+
+                    b.Property<long>("MatchCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("match_count");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Preset")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("preset");
+
+                    b.Property<bool>("StopProcessing")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stop_processing");
+
+                    b.Property<string>("ThrottleJson")
+                        .HasColumnType("text")
+                        .HasColumnName("throttle_json");
+
+                    b.Property<long>("UpdatedMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_rules");
+
+                    b.HasIndex("ClientId", "Position")
+                        .HasDatabaseName("ix_notification_rules_client_id_position");
+
+                    b.ToTable("notification_rules", (string)null);
+                });
+
             modelBuilder.Entity("Socme.Core.Data.Security.DataProtectionKeyRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1049,6 +1372,62 @@ namespace Socme.Core.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_client_scopes_users_user_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationChannel", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_channels_clients_client_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationDelivery", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Alerts.AlertRecord", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_deliveries_alerts_alert_id");
+
+                    b.HasOne("Socme.Core.Data.Notifications.NotificationChannel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_deliveries_notification_channels_channel_id");
+
+                    b.HasOne("Socme.Core.Data.Notifications.NotificationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_notification_deliveries_notification_rules_rule_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationIntent", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Alerts.AlertRecord", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_intents_alerts_alert_id");
+
+                    b.HasOne("Socme.Core.Data.Notifications.NotificationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_intents_notification_rules_rule_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationRule", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_rules_clients_client_id");
                 });
 
             modelBuilder.Entity("Socme.Core.Data.Tenancy.ClientContact", b =>

@@ -315,6 +315,16 @@ namespace Socme.Core.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("tags");
 
+                    b.Property<string>("TheHiveId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("the_hive_id");
+
+                    b.Property<string>("TheHiveUrl")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("the_hive_url");
+
                     b.Property<long>("TimeMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("time_ms");
@@ -780,6 +790,315 @@ namespace Socme.Core.Migrations.Sqlite.Migrations
                     b.ToTable("user_client_scopes", (string)null);
                 });
 
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllowPrivateNetwork")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allow_private_network");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ms");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_secrets");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settings_json");
+
+                    b.Property<long>("UpdatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_channels");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_notification_channels_client_id");
+
+                    b.ToTable("notification_channels", (string)null);
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AlertCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_count");
+
+                    b.Property<long?>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid?>("ChannelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ms");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<long?>("DeliveredMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_ms");
+
+                    b.Property<long?>("DigestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest_id");
+
+                    b.Property<string>("DigestKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest_key");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("ExternalLink")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_link");
+
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_key");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_test");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LeaseUntilMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until_ms");
+
+                    b.Property<long>("NextAttemptMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_ms");
+
+                    b.Property<Guid?>("RuleId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_id");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<long>("UpdatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_deliveries");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_notification_deliveries_alert_id");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_notification_deliveries_channel_id");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_deliveries_dedupe_key");
+
+                    b.HasIndex("ClientId", "CreatedMs")
+                        .HasDatabaseName("ix_notification_deliveries_client_id_created_ms");
+
+                    b.HasIndex("DigestKey", "State")
+                        .HasDatabaseName("ix_notification_deliveries_digest_key_state");
+
+                    b.HasIndex("State", "NextAttemptMs")
+                        .HasDatabaseName("ix_notification_deliveries_state_next_attempt_ms");
+
+                    b.HasIndex("RuleId", "GroupKey", "CreatedMs")
+                        .HasDatabaseName("ix_notification_deliveries_rule_id_group_key_created_ms");
+
+                    b.ToTable("notification_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationIntent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ms");
+
+                    b.Property<long?>("ProcessedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed_ms");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_intents");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_notification_intents_alert_id");
+
+                    b.HasIndex("ProcessedMs", "Id")
+                        .HasDatabaseName("ix_notification_intents_processed_ms_id");
+
+                    b.HasIndex("RuleId", "AlertId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_intents_rule_id_alert_id");
+
+                    b.ToTable("notification_intents", (string)null);
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actions_json");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("ConditionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conditions_json");
+
+                    b.Property<long>("CreatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ms");
+
+                    b.Property<string>("DigestJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest_json");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<long?>("ExpiresMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_ms");
+
+                    b.Property<long?>("LastMatchMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_match_ms");
+
+                    b.Property<long>("MatchCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("match_count");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Preset")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("preset");
+
+                    b.Property<bool>("StopProcessing")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stop_processing");
+
+                    b.Property<string>("ThrottleJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("throttle_json");
+
+                    b.Property<long>("UpdatedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_rules");
+
+                    b.HasIndex("ClientId", "Position")
+                        .HasDatabaseName("ix_notification_rules_client_id_position");
+
+                    b.ToTable("notification_rules", (string)null);
+                });
+
             modelBuilder.Entity("Socme.Core.Data.Security.DataProtectionKeyRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1030,6 +1349,62 @@ namespace Socme.Core.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_client_scopes_users_user_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationChannel", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_channels_clients_client_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationDelivery", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Alerts.AlertRecord", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_deliveries_alerts_alert_id");
+
+                    b.HasOne("Socme.Core.Data.Notifications.NotificationChannel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_deliveries_notification_channels_channel_id");
+
+                    b.HasOne("Socme.Core.Data.Notifications.NotificationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_notification_deliveries_notification_rules_rule_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationIntent", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Alerts.AlertRecord", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_intents_alerts_alert_id");
+
+                    b.HasOne("Socme.Core.Data.Notifications.NotificationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_intents_notification_rules_rule_id");
+                });
+
+            modelBuilder.Entity("Socme.Core.Data.Notifications.NotificationRule", b =>
+                {
+                    b.HasOne("Socme.Core.Data.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notification_rules_clients_client_id");
                 });
 
             modelBuilder.Entity("Socme.Core.Data.Tenancy.ClientContact", b =>

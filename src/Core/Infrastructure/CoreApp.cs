@@ -9,6 +9,7 @@ using Socme.Core.Features.Auth;
 using Socme.Core.Features.Clients;
 using Socme.Core.Features.Ingest;
 using Socme.Core.Features.Nodes;
+using Socme.Core.Features.Notifications;
 using Socme.Core.Features.Screen;
 using Socme.Core.Features.Users;
 using Socme.Core.Web;
@@ -73,6 +74,7 @@ internal static class CoreApp
         services.AddNodes();
         services.AddIngest();
         services.AddAlerts();
+        services.AddNotifications();
         services.AddUsers();
         services.AddSocmeWeb();
         configureServices?.Invoke(services);
@@ -93,6 +95,7 @@ internal static class CoreApp
         api.MapNodeEndpoints();
         api.MapIngestEndpoints();
         api.MapAlertEndpoints();
+        api.MapNotificationEndpoints();
         api.MapUserEndpoints();
         api.MapLoginEndpoints();
         api.MapAuditEndpoints();

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using Socme.Alerts;
 using Socme.Core.Data;
 using SQLitePCL;
 
@@ -14,11 +15,14 @@ namespace Socme.Core.Features.Ingest;
 /// </summary>
 internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
 {
-    /// <summary>The columns an ingested alert sets (the triage columns keep their defaults, except <c>status</c> = new).</summary>
+    /// <summary>
+    /// The columns an ingested alert sets: its fields, and the triage columns the notification rules may set (status,
+    /// verdict, assignee, tags; otherwise new and empty).
+    /// </summary>
     internal const string Columns =
         "client_id, node_id, source, key, time_ms, received_ms, level, band, rule_id, rule_description, rule_groups, " +
         "mitre_tactics, mitre_techniques, agent_name, agent_ip, src_ip, src_port, dst_ip, dst_port, protocol, signature, " +
-        "category, raw, status, closed_ms, updated_ms";
+        "category, raw, status, closed_ms, updated_ms, verdict, verdict_reason, assignee_id, tags, acknowledged_ms";
 
     /// <summary>Inserts the rows; returns how many were new.</summary>
     public async Task<int> InsertAsync(SocmeDbContext db, Guid clientId, Guid nodeId, IReadOnlyList<IngestRow> rows, long receivedMs, CancellationToken ct)
@@ -61,14 +65,26 @@ internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
     /// </remarks>
     private static async Task<int> InsertPostgresAsync(NpgsqlConnection conn, Guid clientId, Guid nodeId, IReadOnlyList<IngestRow> rows, long receivedMs, CancellationToken ct)
     {
+        // Rows the notification rules matched write their outbox intents, history and rule counters in the same
+        // transaction as the alerts; a batch no rule matched stays one COPY statement (its own transaction).
+        var withOutcomes = rows.Any(r => r.Outcome is not null);
         try
         {
-            await using var copy = await conn.BeginBinaryImportAsync(PostgresAlertCopy.Command, ct);
-            foreach (var row in rows)
+            await using var tx = withOutcomes ? await conn.BeginTransactionAsync(ct) : null;
+            await using (var copy = await conn.BeginBinaryImportAsync(PostgresAlertCopy.Command, ct))
             {
-                await PostgresAlertCopy.WriteRowAsync(copy, clientId, nodeId, row, receivedMs, 0, null, ct);
+                foreach (var row in rows)
+                {
+                    await PostgresAlertCopy.WriteRowAsync(copy, clientId, nodeId, row, receivedMs, 0, null, ct);
+                }
+                await copy.CompleteAsync(ct);
             }
-            await copy.CompleteAsync(ct);
+            if (tx is not null)
+            {
+                var ids = await IngestOutcomeStore.IdsOfPostgresAsync(conn, nodeId, rows, ct);
+                await IngestOutcomeStore.WritePostgresAsync(conn, clientId, ids, receivedMs, ct);
+                await tx.CommitAsync(ct);
+            }
             return rows.Count;
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
@@ -79,7 +95,14 @@ internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
         {
             try
             {
-                return await InsertPostgresSkippingDuplicatesAsync(conn, clientId, nodeId, rows, receivedMs, ct);
+                await using var tx = withOutcomes ? await conn.BeginTransactionAsync(ct) : null;
+                var inserted = await InsertPostgresSkippingDuplicatesAsync(conn, clientId, nodeId, rows, receivedMs, ct);
+                if (tx is not null)
+                {
+                    await IngestOutcomeStore.WritePostgresAsync(conn, clientId, IngestOutcomeStore.Match(rows, inserted), receivedMs, ct);
+                    await tx.CommitAsync(ct);
+                }
+                return inserted.Count;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
             {
@@ -88,7 +111,8 @@ internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
         }
     }
 
-    private static async Task<int> InsertPostgresSkippingDuplicatesAsync(NpgsqlConnection conn, Guid clientId, Guid nodeId, IReadOnlyList<IngestRow> rows, long receivedMs, CancellationToken ct)
+    /// <summary>Inserts the rows that are new; returns them (id, source, key).</summary>
+    private static async Task<List<(long Id, AlertSource Source, string Key)>> InsertPostgresSkippingDuplicatesAsync(NpgsqlConnection conn, Guid clientId, Guid nodeId, IReadOnlyList<IngestRow> rows, long receivedMs, CancellationToken ct)
     {
         var n = rows.Count;
         var source = new int[n];
@@ -111,6 +135,13 @@ internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
         var sig = new string?[n];
         var cat = new string?[n];
         var raw = new string[n];
+        var status = new int[n];
+        var closedMs = new long?[n];
+        var verdict = new int?[n];
+        var verdictReason = new string?[n];
+        var assignee = new Guid?[n];
+        var tags = new string?[n];
+        var ackMs = new long?[n];
         for (var i = 0; i < n; i++)
         {
             var a = rows[i];
@@ -134,15 +165,26 @@ internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
             sig[i] = a.Signature;
             cat[i] = a.Category;
             raw[i] = a.Raw;
+            var t = IngestTriage.Of(a, receivedMs, 0, null);
+            status[i] = t.Status;
+            closedMs[i] = t.ClosedMs;
+            verdict[i] = t.Verdict;
+            verdictReason[i] = t.VerdictReason;
+            assignee[i] = t.AssigneeId;
+            tags[i] = t.Tags;
+            ackMs[i] = t.AcknowledgedMs;
         }
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = $"INSERT INTO alerts ({Columns}) " +
             "SELECT @c, @n, u.source, u.key, u.time_ms, @recv, u.level, u.band, u.rule_id, u.rule_desc, u.groups, u.tactics, u.techniques, " +
-            "u.agent_name, u.agent_ip, u.src_ip, u.src_port, u.dst_ip, u.dst_port, u.proto, u.sig, u.cat, u.raw, 0, NULL, @recv " +
+            "u.agent_name, u.agent_ip, u.src_ip, u.src_port, u.dst_ip, u.dst_port, u.proto, u.sig, u.cat, u.raw, u.status, u.closed_ms, @recv, " +
+            "u.verdict, u.verdict_reason, u.assignee, u.tags, u.ack_ms " +
             "FROM unnest(@source, @key, @time, @level, @band, @rule_id, @rule_desc, @groups, @tactics, @techniques, @agent_name, @agent_ip, " +
-            "@src_ip, @src_port, @dst_ip, @dst_port, @proto, @sig, @cat, @raw) AS u(source, key, time_ms, level, band, rule_id, rule_desc, " +
-            "groups, tactics, techniques, agent_name, agent_ip, src_ip, src_port, dst_ip, dst_port, proto, sig, cat, raw) " +
-            "ON CONFLICT (node_id, source, key) DO NOTHING";
+            "@src_ip, @src_port, @dst_ip, @dst_port, @proto, @sig, @cat, @raw, @status, @closed_ms, @verdict, @verdict_reason, @assignee, @tags, @ack_ms) " +
+            "AS u(source, key, time_ms, level, band, rule_id, rule_desc, " +
+            "groups, tactics, techniques, agent_name, agent_ip, src_ip, src_port, dst_ip, dst_port, proto, sig, cat, raw, " +
+            "status, closed_ms, verdict, verdict_reason, assignee, tags, ack_ms) " +
+            "ON CONFLICT (node_id, source, key) DO NOTHING RETURNING id, source, key";
         var p = cmd.Parameters;
         p.AddWithValue("c", clientId);
         p.AddWithValue("n", nodeId);
@@ -167,7 +209,22 @@ internal sealed class AlertIngestStore(SqliteIngestWriter sqlite)
         AddText(p, "sig", sig);
         AddText(p, "cat", cat);
         p.AddWithValue("raw", NpgsqlDbType.Array | NpgsqlDbType.Text, raw);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        p.AddWithValue("status", status);
+        p.AddWithValue("closed_ms", NpgsqlDbType.Array | NpgsqlDbType.Bigint, closedMs);
+        p.AddWithValue("verdict", NpgsqlDbType.Array | NpgsqlDbType.Integer, verdict);
+        AddText(p, "verdict_reason", verdictReason);
+        p.AddWithValue("assignee", NpgsqlDbType.Array | NpgsqlDbType.Uuid, assignee);
+        AddText(p, "tags", tags);
+        p.AddWithValue("ack_ms", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ackMs);
+        var inserted = new List<(long Id, AlertSource Source, string Key)>(n);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                inserted.Add((reader.GetInt64(0), (AlertSource)reader.GetInt32(1), reader.GetString(2)));
+            }
+        }
+        return inserted;
     }
 
     private static void AddText(NpgsqlParameterCollection p, string name, string?[] values) =>
@@ -182,7 +239,7 @@ internal static class PostgresAlertCopy
 {
     public const string Command = $"COPY alerts ({AlertIngestStore.Columns}) FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>Writes one row; ingest stores status 0 (new), not closed.</summary>
+    /// <summary>Writes one row: <paramref name="status"/> and <paramref name="closedMs"/> unless the rules set the triage columns.</summary>
     public static async Task WriteRowAsync(NpgsqlBinaryImporter copy, Guid clientId, Guid nodeId, IngestRow a, long receivedMs, int status, long? closedMs,
         CancellationToken ct)
     {
@@ -212,17 +269,26 @@ internal static class PostgresAlertCopy
         await TextAsync(copy, a.Signature, NpgsqlDbType.Text, ct);
         await TextAsync(copy, a.Category, NpgsqlDbType.Text, ct);
         await copy.WriteAsync(a.Raw, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(status, NpgsqlDbType.Integer, ct);
-        if (closedMs is { } closed)
+        var t = IngestTriage.Of(a, receivedMs, status, closedMs);
+        await copy.WriteAsync(t.Status, NpgsqlDbType.Integer, ct);
+        await LongAsync(copy, t.ClosedMs, ct);
+        await copy.WriteAsync(receivedMs, NpgsqlDbType.Bigint, ct);
+        await IntAsync(copy, t.Verdict, ct);
+        await TextAsync(copy, t.VerdictReason, NpgsqlDbType.Text, ct);
+        if (t.AssigneeId is { } assignee)
         {
-            await copy.WriteAsync(closed, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(assignee, NpgsqlDbType.Uuid, ct);
         }
         else
         {
             await copy.WriteNullAsync(ct);
         }
-        await copy.WriteAsync(receivedMs, NpgsqlDbType.Bigint, ct);
+        await TextAsync(copy, t.Tags, NpgsqlDbType.Text, ct);
+        await LongAsync(copy, t.AcknowledgedMs, ct);
     }
+
+    private static Task LongAsync(NpgsqlBinaryImporter copy, long? value, CancellationToken ct) =>
+        value is { } v ? copy.WriteAsync(v, NpgsqlDbType.Bigint, ct) : copy.WriteNullAsync(ct);
 
     private static Task TextAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken ct) =>
         value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
@@ -247,12 +313,14 @@ internal sealed class SqliteAlertInsert : IDisposable
     // Parameter numbers: the columns of AlertIngestStore.Columns in order; updated_ms is ?6 again (received).
     private const int ClientP = 1, NodeP = 2, SourceP = 3, KeyP = 4, TimeP = 5, ReceivedP = 6, LevelP = 7, BandP = 8, RuleIdP = 9,
         RuleDescP = 10, GroupsP = 11, TacticsP = 12, TechniquesP = 13, AgentNameP = 14, AgentIpP = 15, SrcIpP = 16, SrcPortP = 17,
-        DstIpP = 18, DstPortP = 19, ProtoP = 20, SigP = 21, CatP = 22, RawP = 23, StatusP = 24, ClosedP = 25;
+        DstIpP = 18, DstPortP = 19, ProtoP = 20, SigP = 21, CatP = 22, RawP = 23, StatusP = 24, ClosedP = 25, VerdictP = 26,
+        VerdictReasonP = 27, AssigneeP = 28, TagsP = 29, AcknowledgedP = 30;
 
     private readonly sqlite3 db;
     private readonly sqlite3_stmt stmt;
     private (Guid Client, Guid Node, long Received)? tenant;
     private (int Status, long? Closed)? triage;
+    private bool outcomeBound;
 
     /// <param name="conn">An open connection.</param>
     /// <param name="skipDuplicates">
@@ -264,7 +332,7 @@ internal sealed class SqliteAlertInsert : IDisposable
         ArgumentNullException.ThrowIfNull(conn);
         db = conn.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var sql = $"INSERT INTO alerts ({AlertIngestStore.Columns}) VALUES " +
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?6)" +
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?6, ?26, ?27, ?28, ?29, ?30)" +
             (skipDuplicates ? " ON CONFLICT (node_id, source, key) DO NOTHING" : "");
         Check(raw.sqlite3_prepare_v2(db, sql, out stmt));
         SetTriage(0, null);
@@ -291,8 +359,18 @@ internal sealed class SqliteAlertInsert : IDisposable
             return;
         }
         triage = (status, closedMs);
-        Check(raw.sqlite3_bind_int(stmt, StatusP, status));
-        Int64(ClosedP, closedMs);
+        BindTriage(new IngestTriage(status, closedMs, null, null, null, null, null));
+    }
+
+    private void BindTriage(IngestTriage t)
+    {
+        Check(raw.sqlite3_bind_int(stmt, StatusP, t.Status));
+        Int64(ClosedP, t.ClosedMs);
+        Int64(VerdictP, t.Verdict);
+        Text(VerdictReasonP, t.VerdictReason);
+        Text(AssigneeP, t.AssigneeId?.ToString().ToUpperInvariant());
+        Text(TagsP, t.Tags);
+        Int64(AcknowledgedP, t.AcknowledgedMs);
     }
 
     /// <summary>Inserts one row; returns 1 when it was stored, 0 when it was a duplicate (with <c>skipDuplicates</c>).</summary>
@@ -319,6 +397,17 @@ internal sealed class SqliteAlertInsert : IDisposable
         Text(SigP, a.Signature);
         Text(CatP, a.Category);
         Text(RawP, a.Raw);
+        if (a.Outcome is not null)
+        {
+            // Rows the rules touched carry their own triage columns; the next plain row binds the defaults again.
+            BindTriage(IngestTriage.Of(a, tenant?.Received ?? 0, triage?.Status ?? 0, triage?.Closed));
+            outcomeBound = true;
+        }
+        else if (outcomeBound)
+        {
+            BindTriage(new IngestTriage(triage?.Status ?? 0, triage?.Closed, null, null, null, null, null));
+            outcomeBound = false;
+        }
         var rc = raw.sqlite3_step(stmt);
         raw.sqlite3_reset(stmt);
         if (rc != raw.SQLITE_DONE)
@@ -347,5 +436,26 @@ internal sealed class SqliteAlertInsert : IDisposable
         {
             SqliteException.ThrowExceptionForRC(rc, db);
         }
+    }
+}
+
+/// <summary>The triage columns of an ingested row: the defaults, or what the notification rules set.</summary>
+internal readonly record struct IngestTriage(int Status, long? ClosedMs, int? Verdict, string? VerdictReason, Guid? AssigneeId, string? Tags, long? AcknowledgedMs)
+{
+    public static IngestTriage Of(IngestRow row, long receivedMs, int status, long? closedMs)
+    {
+        if (row.Outcome is not { } o)
+        {
+            return new(status, closedMs, null, null, null, null, null);
+        }
+        var s = o.Status ?? (Data.Alerts.AlertStatus)status;
+        return new(
+            (int)s,
+            s == Data.Alerts.AlertStatus.Closed ? receivedMs : closedMs,
+            o.Status is null || o.Verdict is null ? null : (int)o.Verdict,
+            o.Status is null ? null : IngestRow.Fit(o.Reason, 2000),
+            o.AssigneeId,
+            o.TagList,
+            s != Data.Alerts.AlertStatus.New ? receivedMs : null);
     }
 }

@@ -28,6 +28,9 @@ internal sealed record IngestRow(
     string? Category,
     string Raw)
 {
+    /// <summary>What the notification rules decided (status, tags, assignee, outbox intents); null when no rule matched.</summary>
+    public Notifications.RuleOutcome? Outcome { get; init; }
+
     /// <summary>The row of a parsed alert stored under <paramref name="key"/>.</summary>
     public static IngestRow From(NormalizedAlert a, string key)
     {

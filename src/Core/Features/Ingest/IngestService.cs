@@ -8,6 +8,7 @@ using Socme.Alerts;
 using Socme.Client;
 using Socme.Core.Data;
 using Socme.Core.Features.Auth;
+using Socme.Core.Features.Notifications;
 using Socme.Core.Infrastructure;
 
 namespace Socme.Core.Features.Ingest;
@@ -17,7 +18,8 @@ namespace Socme.Core.Features.Ingest;
 /// each line is validated alone (a bad line is rejected with its reason, the rest lands); the insert is
 /// idempotent on (node, source, key).
 /// </summary>
-internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertIngestStore store, TimeProvider time, IOptions<IngestOptions> options)
+internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertIngestStore store, RuleSetProvider ruleSets, TimeProvider time,
+    IOptions<IngestOptions> options)
 {
     private static readonly ParseOptions ParseOptions = new() { SuricataAnomalyIsAlert = true };
 
@@ -92,6 +94,17 @@ internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertI
             }
             var (rows, rejected) = ParseBody(buffer.AsSpan(0, length), o.MaxLines);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var rules = await ruleSets.GetAsync(ct);
+            if (rules.Count > 0)
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (rules.Evaluate(clientId, nodeId, rows[i], now) is { } outcome)
+                    {
+                        rows[i] = rows[i] with { Outcome = outcome };
+                    }
+                }
+            }
             var accepted = await store.InsertAsync(db, clientId, nodeId, rows, now, ct);
             return new IngestResult(accepted, rows.Count - accepted, rejected);
         }

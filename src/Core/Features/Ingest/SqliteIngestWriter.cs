@@ -173,6 +173,7 @@ internal sealed class SqliteIngestWriter(IServiceScopeFactory scopes, ILogger<Sq
         var counts = new int[group.Count];
         using (var tx = conn.BeginTransaction())
         using (var insert = new SqliteAlertInsert(conn, skipDuplicates: true))
+        using (var outcomes = new IngestOutcomeStore.SqliteWriter(conn, tx))
         {
             for (var i = 0; i < group.Count; i++)
             {
@@ -180,9 +181,16 @@ internal sealed class SqliteIngestWriter(IServiceScopeFactory scopes, ILogger<Sq
                 insert.SetTenant(batch.ClientId, batch.NodeId, batch.ReceivedMs);
                 foreach (var row in batch.Rows)
                 {
-                    counts[i] += insert.Insert(row);
+                    var added = insert.Insert(row);
+                    counts[i] += added;
+                    if (added == 1 && row.Outcome is not null)
+                    {
+                        // Its outbox intents, history and rule counters commit with it, or not at all.
+                        outcomes.Write(batch.ClientId, row, batch.ReceivedMs);
+                    }
                 }
             }
+            outcomes.Flush();
             tx.Commit();
         }
         Interlocked.Increment(ref groups);
