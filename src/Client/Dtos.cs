@@ -140,7 +140,9 @@ public sealed record AlertDto(
     string? VerdictReason,
     Guid? AssigneeId,
     IReadOnlyList<string> Tags,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? TheHiveId = null,
+    string? TheHiveUrl = null);
 
 public sealed record AlertDetailDto(
     AlertDto Alert,

@@ -102,3 +102,85 @@ public sealed record RulePreviewRequest(RuleConditions Conditions, Guid? ClientI
 
 /// <summary>A preset rule (brute-force-mail, compromise-mail-call, escalate-thehive) for a client, sending to these channels.</summary>
 public sealed record CreatePresetRuleRequest(Guid ClientId, IReadOnlyList<Guid>? Channels = null);
+
+// ---- notification channels ----
+
+/// <summary>
+/// A notification channel. <see cref="Settings"/> holds the non-secret fields; secret fields (passwords, tokens, webhook
+/// URLs that embed a token) are never sent back: <see cref="SecretsSet"/> names those that have a value.
+/// </summary>
+public sealed record NotificationChannelDto(
+    Guid Id,
+    Guid? ClientId,
+    string Name,
+    string Kind,
+    IReadOnlyDictionary<string, string?> Settings,
+    IReadOnlyList<string> SecretsSet,
+    bool AllowPrivateNetwork,
+    bool Enabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A new channel of a kind from <c>GET /notification-channels/kinds</c>, for one client or (null) for the SOC itself.
+/// <see cref="AllowPrivateNetwork"/> (reach a private, loopback or link-local address) is for admins only.
+/// </summary>
+public sealed record CreateNotificationChannelRequest(
+    string Name,
+    string Kind,
+    IReadOnlyDictionary<string, string?> Settings,
+    Guid? ClientId = null,
+    bool AllowPrivateNetwork = false,
+    bool Enabled = true);
+
+/// <summary>
+/// A change to a channel: null fields stay. In <see cref="Settings"/>, a field absent keeps its value, an empty string
+/// clears it; a secret field is only ever replaced, never read.
+/// </summary>
+public sealed record UpdateNotificationChannelRequest(
+    string? Name = null,
+    IReadOnlyDictionary<string, string?>? Settings = null,
+    bool? AllowPrivateNetwork = null,
+    bool? Enabled = null);
+
+/// <summary>A kind of channel and its fields (for forms).</summary>
+public sealed record ChannelKindDto(string Id, string DisplayName, IReadOnlyList<ChannelFieldDto> Fields);
+
+/// <summary>A field of a channel kind.</summary>
+public sealed record ChannelFieldDto(string Name, string Label, string Type, bool Required, bool Secret, string? Default, string Help,
+    IReadOnlyList<string> Choices);
+
+/// <summary>What a send answered: delivered, retry (with the delay the peer asked for) or permanent (with the reason).</summary>
+public sealed record NotifyResultDto(string Outcome, string? Reason, double? RetryAfterSeconds, long? DeliveryId);
+
+// ---- deliveries (the outbox's log) ----
+
+/// <summary>
+/// One send to a channel or to TheHive, for one alert or a digest of alerts of one client. States: pending (due at
+/// <see cref="NextAttemptAt"/>), delivered, dead (failed for good, <see cref="LastError"/> says why), throttled,
+/// in_digest (waiting for its window), digested (sent inside delivery <see cref="DigestId"/>).
+/// </summary>
+public sealed record NotificationDeliveryDto(
+    long Id,
+    Guid ClientId,
+    Guid? RuleId,
+    Guid? ChannelId,
+    string Target,
+    long? AlertId,
+    int AlertCount,
+    long? DigestId,
+    string State,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    string? LastError,
+    string? ExternalId,
+    string? ExternalLink,
+    bool IsTest);
+
+/// <summary>A page of deliveries, newest first.</summary>
+public sealed record NotificationDeliveryPage(IReadOnlyList<NotificationDeliveryDto> Items, string? NextCursor);
+
+/// <summary>Alerts to escalate to TheHive (1 to 1,000); each is escalated once, whoever asks again.</summary>
+public sealed record EscalateAlertsRequest(IReadOnlyList<long> AlertIds);

@@ -70,6 +70,38 @@ public sealed class SocmeClient(HttpClient http)
     public Task<NotificationRuleDto> CreatePresetRuleAsync(string preset, CreatePresetRuleRequest request, CancellationToken ct = default) =>
         PostAsync<NotificationRuleDto>($"api/v1/notification-rules/presets/{Uri.EscapeDataString(preset)}", request, ct);
 
+    // ---- notification channels and deliveries ----
+    public Task<IReadOnlyList<ChannelKindDto>> ListChannelKindsAsync(CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<ChannelKindDto>>("api/v1/notification-channels/kinds", ct);
+    public Task<IReadOnlyList<NotificationChannelDto>> ListNotificationChannelsAsync(Guid? clientId = null, CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<NotificationChannelDto>>(clientId is { } c ? $"api/v1/notification-channels?clientId={c}" : "api/v1/notification-channels", ct);
+    public Task<NotificationChannelDto> CreateNotificationChannelAsync(CreateNotificationChannelRequest request, CancellationToken ct = default) =>
+        PostAsync<NotificationChannelDto>("api/v1/notification-channels", request, ct);
+    public Task<NotificationChannelDto> GetNotificationChannelAsync(Guid id, CancellationToken ct = default) =>
+        GetAsync<NotificationChannelDto>($"api/v1/notification-channels/{id}", ct);
+    public Task<NotificationChannelDto> UpdateNotificationChannelAsync(Guid id, UpdateNotificationChannelRequest request, CancellationToken ct = default) =>
+        SendAsync<NotificationChannelDto>(HttpMethod.Patch, $"api/v1/notification-channels/{id}", request, ct);
+    public Task DeleteNotificationChannelAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/notification-channels/{id}", null, ct);
+    public Task<NotifyResultDto> TestNotificationChannelAsync(Guid id, CancellationToken ct = default) =>
+        PostAsync<NotifyResultDto>($"api/v1/notification-channels/{id}/test", null, ct);
+    public Task<NotificationDeliveryPage> ListDeliveriesAsync(Guid? clientId = null, string? state = null, Guid? ruleId = null, long? alertId = null,
+        int? limit = null, string? cursor = null, CancellationToken ct = default)
+    {
+        var q = new List<string>();
+        if (clientId is { } c) q.Add($"clientId={c}");
+        if (state is not null) q.Add("state=" + Uri.EscapeDataString(state));
+        if (ruleId is { } r) q.Add($"ruleId={r}");
+        if (alertId is { } a) q.Add($"alertId={a}");
+        if (limit is { } l) q.Add($"limit={l}");
+        if (cursor is not null) q.Add("cursor=" + Uri.EscapeDataString(cursor));
+        return GetAsync<NotificationDeliveryPage>("api/v1/notification-deliveries" + (q.Count > 0 ? "?" + string.Join('&', q) : ""), ct);
+    }
+    public Task<NotificationDeliveryDto> ResendDeliveryAsync(long id, CancellationToken ct = default) =>
+        PostAsync<NotificationDeliveryDto>($"api/v1/notification-deliveries/{id}/resend", null, ct);
+    public Task<IReadOnlyList<NotificationDeliveryDto>> EscalateAlertsAsync(IReadOnlyList<long> alertIds, CancellationToken ct = default) =>
+        PostAsync<IReadOnlyList<NotificationDeliveryDto>>("api/v1/alerts/escalate", new EscalateAlertsRequest(alertIds), ct);
+
     // ---- nodes ----
     public Task<NodeEnrollmentDto> CreateNodeAsync(Guid clientId, CreateNodeRequest request, CancellationToken ct = default) => PostAsync<NodeEnrollmentDto>($"api/v1/clients/{clientId}/nodes", request, ct);
     public Task<IReadOnlyList<NodeDto>> ListNodesAsync(Guid? clientId = null, CancellationToken ct = default) =>

@@ -101,6 +101,14 @@ public sealed class NotificationRuleTests(CoreFactory core) : IClassFixture<Core
         await ApiAssert.FailsAsync(HttpStatusCode.Forbidden, () => analystA.CreateNotificationRuleAsync(
             new CreateNotificationRuleRequest("x", new RuleConditions(), new RuleActions())), "admin_required");
         await ApiAssert.FailsAsync(HttpStatusCode.Forbidden, () => clientUserA.ListNotificationRulesAsync());
+        // A rule of every client is read by analysts but changed by admins only.
+        var global = await admin.CreateNotificationRuleAsync(new CreateNotificationRuleRequest("Global", new RuleConditions(RuleIds: ["no-such-rule"]),
+            new RuleActions(AddTags: ["g"])));
+        Assert.Equal(global.Id, (await analystA.GetNotificationRuleAsync(global.Id)).Id);
+        await ApiAssert.FailsAsync(HttpStatusCode.Forbidden, () => analystA.DeleteNotificationRuleAsync(global.Id), "admin_required");
+        await ApiAssert.FailsAsync(HttpStatusCode.Forbidden, () => analystA.ReplaceNotificationRuleAsync(global.Id,
+            new CreateNotificationRuleRequest("Mine now", new RuleConditions(), new RuleActions(SetStatus: "closed"))), "admin_required");
+        await admin.DeleteNotificationRuleAsync(global.Id);
         // The analyst manages A's rules.
         var mine = await analystA.CreateNotificationRuleAsync(new CreateNotificationRuleRequest("A's rule", new RuleConditions(MinLevel: 12), new RuleActions(AddTags: ["a"]), clientA.Id));
         Assert.Contains(await analystA.ListNotificationRulesAsync(clientA.Id), r => r.Id == mine.Id);

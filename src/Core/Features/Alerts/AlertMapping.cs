@@ -15,7 +15,7 @@ internal static class AlertMapping
         SplitList(a.RuleGroups), SplitList(a.MitreTactics), SplitList(a.MitreTechniques),
         a.AgentName, a.AgentIp, a.SrcIp, a.SrcPort, a.DstIp, a.DstPort, a.Protocol, a.Signature, a.Category,
         StatusName(a.Status), a.Verdict is { } v ? VerdictName(v) : null, a.VerdictReason, a.AssigneeId,
-        SplitList(a.Tags), DateTimeOffset.FromUnixTimeMilliseconds(a.UpdatedMs));
+        SplitList(a.Tags), DateTimeOffset.FromUnixTimeMilliseconds(a.UpdatedMs), a.TheHiveId, a.TheHiveUrl);
 
     public static IReadOnlyList<string> SplitList(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries);

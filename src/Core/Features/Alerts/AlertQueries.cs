@@ -118,7 +118,7 @@ public static class AlertQueries
             AgentName = a.AgentName, AgentIp = a.AgentIp, SrcIp = a.SrcIp, SrcPort = a.SrcPort, DstIp = a.DstIp,
             DstPort = a.DstPort, Protocol = a.Protocol, Signature = a.Signature, Category = a.Category, Raw = "",
             Status = a.Status, Verdict = a.Verdict, VerdictReason = a.VerdictReason, AssigneeId = a.AssigneeId,
-            Tags = a.Tags, UpdatedMs = a.UpdatedMs,
+            Tags = a.Tags, UpdatedMs = a.UpdatedMs, TheHiveId = a.TheHiveId, TheHiveUrl = a.TheHiveUrl,
         });
 
     private static IQueryable<AlertRecord> WithVerdict(this IQueryable<AlertRecord> q, string verdict)

@@ -18,7 +18,7 @@ namespace Socme.Core.Features.Ingest;
 /// each line is validated alone (a bad line is rejected with its reason, the rest lands); the insert is
 /// idempotent on (node, source, key).
 /// </summary>
-internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertIngestStore store, RuleSetProvider ruleSets, TimeProvider time,
+internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertIngestStore store, RuleSetProvider ruleSets, NotificationSignal signal, TimeProvider time,
     IOptions<IngestOptions> options)
 {
     private static readonly ParseOptions ParseOptions = new() { SuricataAnomalyIsAlert = true };
@@ -106,6 +106,10 @@ internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertI
                 }
             }
             var accepted = await store.InsertAsync(db, clientId, nodeId, rows, now, ct);
+            if (accepted > 0 && rows.Any(r => r.Outcome is { Intents.Count: > 0 }))
+            {
+                signal.Poke();
+            }
             return new IngestResult(accepted, rows.Count - accepted, rejected);
         }
         finally

@@ -80,6 +80,7 @@ internal sealed class NotificationRuleService(SocmeDbContext db, TenantScope sco
     {
         ArgumentNullException.ThrowIfNull(request);
         var rule = await FindAsync(id, ct);
+        RequireScope(rule.ClientId);
         if (request.ClientId != rule.ClientId)
         {
             throw ApiException.Validation("clientId", "A rule's client cannot change; create a new rule.");
@@ -101,6 +102,7 @@ internal sealed class NotificationRuleService(SocmeDbContext db, TenantScope sco
     public async Task DeleteAsync(Guid id, CancellationToken ct)
     {
         var rule = await FindAsync(id, ct);
+        RequireScope(rule.ClientId);
         db.NotificationRules.Remove(rule);
         audit.Add("notification_rule.delete", rule.ClientId, rule.Id.ToString(), new { rule.Name });
         await db.SaveChangesAsync(ct);
@@ -224,25 +226,9 @@ internal sealed class NotificationRuleService(SocmeDbContext db, TenantScope sco
         return rule;
     }
 
-    private void RequireStaff()
-    {
-        if (!scope.IsStaff)
-        {
-            throw ApiException.Forbidden("forbidden", "Notification rules are managed by the SOC's staff.");
-        }
-    }
+    private void RequireStaff() => NotificationAccess.RequireStaff(scope, "Notification rules");
 
-    private void RequireScope(Guid? clientId)
-    {
-        if (clientId is { } c)
-        {
-            scope.EnsureCanSee(c, "Client");
-        }
-        else if (!scope.IsAdmin)
-        {
-            throw ApiException.Forbidden("admin_required", "Only admins manage rules of every client (clientId null).");
-        }
-    }
+    private void RequireScope(Guid? clientId) => NotificationAccess.RequireManage(scope, clientId, "rules");
 
     internal static NotificationRuleDto ToDto(NotificationRule r) => new(
         r.Id, r.ClientId, r.Name, r.Position, r.Enabled, r.StopProcessing,
