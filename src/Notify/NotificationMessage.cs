@@ -66,6 +66,23 @@ public sealed class NotificationMessage
 
     public bool IsDigest => TotalCount > 1;
 
+    /// <summary>
+    /// The sender's stable id of this delivery (the same on every retry), sent where the channel has a place for it
+    /// (the signed webhook's <c>X-Socme-Delivery</c> header), so a receiver can drop a repeat. Null: none.
+    /// </summary>
+    public string? DeliveryId { get; private init; }
+
+    /// <summary>The same message carrying <paramref name="deliveryId"/> (see <see cref="DeliveryId"/>).</summary>
+    public NotificationMessage WithDeliveryId(string deliveryId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deliveryId);
+        if (deliveryId.Length > 128 || deliveryId.Any(char.IsControl))
+        {
+            throw new ArgumentException("A delivery id is at most 128 characters, without control characters.", nameof(deliveryId));
+        }
+        return new NotificationMessage(Client, Alerts, TotalCount) { DeliveryId = deliveryId };
+    }
+
     /// <summary>A message for one alert.</summary>
     public static NotificationMessage ForAlert(NotifyClient client, AlertView alert)
     {

@@ -27,5 +27,10 @@ public sealed class Node : ITenantOwned
     public string? LatestVitals { get; set; }
     public string? AgentVersion { get; set; }
 
+    /// <summary>When the core last stored a Wazuh alert of this node (Unix ms), kept to the minute by ingest.</summary>
+    public long? LastWazuhAlertMs { get; set; }
+    /// <summary>When the core last stored a Suricata alert of this node (Unix ms), kept to the minute by ingest.</summary>
+    public long? LastSuricataAlertMs { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

@@ -482,6 +482,14 @@ namespace Socme.Core.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_at");
 
+                    b.Property<long?>("LastSuricataAlertMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_suricata_alert_ms");
+
+                    b.Property<long?>("LastWazuhAlertMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_wazuh_alert_ms");
+
                     b.Property<string>("LatestVitals")
                         .HasColumnType("text")
                         .HasColumnName("latest_vitals");

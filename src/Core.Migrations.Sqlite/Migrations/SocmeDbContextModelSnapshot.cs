@@ -467,6 +467,14 @@ namespace Socme.Core.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("last_seen_at");
 
+                    b.Property<long?>("LastSuricataAlertMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_suricata_alert_ms");
+
+                    b.Property<long?>("LastWazuhAlertMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_wazuh_alert_ms");
+
                     b.Property<string>("LatestVitals")
                         .HasColumnType("TEXT")
                         .HasColumnName("latest_vitals");

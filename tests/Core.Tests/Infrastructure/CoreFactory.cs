@@ -19,6 +19,9 @@ public class CoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Fleet:EnrollmentAttemptsPerMinute"] = "10000",
         // The real startup path migrates the fresh database (as `serve --migrate` does).
         ["Database:MigrateOnStart"] = "true",
+        // The fleet watcher would store system alerts (node offline, full disk) in tests that move a manual clock past a
+        // node's heartbeat and count alerts; it runs at start only, unless a test asks for it (NotifyFixture).
+        ["Fleet:EventCheckInterval"] = "01:00:00",
     };
 
     private TestDatabase? _db;

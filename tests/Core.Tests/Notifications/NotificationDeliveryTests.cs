@@ -104,6 +104,9 @@ public sealed class NotificationDeliveryTests(NotifyFixture fx) : IClassFixture<
         Assert.Equal(2, delivered.Attempts);
         Assert.Equal(2, receiver.Requests.Count);
         Assert.Equal(receiver.Requests[0].BodyText, receiver.Requests[1].BodyText);
+        // The retry is the same delivery to the receiver: the same id to drop a repeat by.
+        Assert.Equal($"socme-{delivered.Id}", receiver.Requests[0].Header("X-Socme-Delivery"));
+        Assert.Equal(receiver.Requests[0].Header("X-Socme-Delivery"), receiver.Requests[1].Header("X-Socme-Delivery"));
     }
 
     [Fact]

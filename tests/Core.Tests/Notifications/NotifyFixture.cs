@@ -21,6 +21,7 @@ public sealed class NotifyFixture : IAsyncLifetime
         Core.Setting("Notify:AllowedHosts:0", "127.0.0.1")
             .Setting("Notify:AllowPlainHttp", "true")
             .Setting("Notifications:DispatchInterval", "00:00:00.100")
+            .Setting("Fleet:EventCheckInterval", "00:00:00.100")
             .Setting("Notifications:FirstBackoff", "00:00:30")
             .Setting("Notifications:MaxAge", "01:00:00")
             .Setting("Notifications:PublicUrl", "https://soc.example.org/")

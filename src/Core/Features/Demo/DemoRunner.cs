@@ -329,7 +329,8 @@ internal sealed class DemoRunner(WebApplication app, Commands.AdminCredentials a
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SocmeDbContext>();
-        return await db.Alerts.AsNoTracking().Where(a => a.ClientId == clientId)
+        // What the agents shipped; the core's own system alerts about the nodes (fleet events) are not theirs.
+        return await db.Alerts.AsNoTracking().Where(a => a.ClientId == clientId && a.Source != Socme.Alerts.AlertSource.System)
             .GroupBy(a => a.NodeId).Select(g => new { g.Key, Count = g.LongCount() })
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
     }

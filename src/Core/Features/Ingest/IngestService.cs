@@ -18,7 +18,7 @@ namespace Socme.Core.Features.Ingest;
 /// each line is validated alone (a bad line is rejected with its reason, the rest lands); the insert is
 /// idempotent on (node, source, key).
 /// </summary>
-internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertIngestStore store, RuleSetProvider ruleSets, NotificationSignal signal, TimeProvider time,
+internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertIngestStore store, RuleSetProvider ruleSets, NotificationSignal signal, Nodes.SourceActivity sources, TimeProvider time,
     IOptions<IngestOptions> options)
 {
     private static readonly ParseOptions ParseOptions = new() { SuricataAnomalyIsAlert = true };
@@ -109,6 +109,10 @@ internal sealed class IngestService(SocmeDbContext db, TenantScope scope, AlertI
             if (accepted > 0 && rows.Any(r => r.Outcome is { Intents.Count: > 0 }))
             {
                 signal.Poke();
+            }
+            if (accepted > 0)
+            {
+                await sources.SeenAsync(db, nodeId, rows, now, ct);
             }
             return new IngestResult(accepted, rows.Count - accepted, rejected);
         }

@@ -23,6 +23,26 @@ public sealed class FleetOptions
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the fleet watcher looks for silent nodes and sources, full disks and growing spools.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan EventCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A source (Wazuh, Suricata) of a node that sent alerts before and none for this long raises a "source silent" alert.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan SourceSilentAfter { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>A disk of a node used at least this much (percent) raises a "low disk" alert, once a day per mount.</summary>
+    [Range(50, 100)]
+    public int LowDiskPercent { get; set; } = 90;
+
+    /// <summary>A node's spool holding at least this many alerts raises a "spool growing" alert, once an hour.</summary>
+    [Range(1, long.MaxValue)]
+    public long SpoolDepthAlert { get; set; } = 50_000;
+
+    /// <summary>A node's oldest spooled alert older than this raises a "spool growing" alert, once an hour.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan SpoolAgeAlert { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long heartbeat history (vitals) is kept.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "3650.00:00:00")]
     public TimeSpan HeartbeatRetention { get; set; } = TimeSpan.FromDays(7);

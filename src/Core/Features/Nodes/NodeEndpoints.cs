@@ -17,6 +17,9 @@ internal static class NodeEndpoints
         services.AddScoped<HeartbeatService>();
         services.AddScoped<HeartbeatRetention>();
         services.AddHostedService<HeartbeatRetentionService>();
+        services.AddScoped<FleetEventService>();
+        services.AddSingleton<SourceActivity>();
+        services.AddHostedService<FleetWatcher>();
         services.AddPerAddressRateLimit(EnrollRateLimit, sp => sp.GetRequiredService<IOptions<FleetOptions>>().Value.EnrollmentAttemptsPerMinute);
         return services;
     }

@@ -67,8 +67,11 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
         {
             return NotifyResult.Permanent("The alert no longer exists.");
         }
-        return await notifier.SendAsync(secrets.Config(channel, ChannelService.KindOf(channel)), message, ct);
+        return await notifier.SendAsync(secrets.Config(channel, ChannelService.KindOf(channel)), message.WithDeliveryId(DeliveryKey(d)), ct);
     }
+
+    /// <summary>The delivery's id as receivers see it (<c>X-Socme-Delivery</c>): the same on every retry of this delivery.</summary>
+    internal static string DeliveryKey(NotificationDelivery d) => "socme-" + d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The delivery's alert, or its digest's first alerts; only alerts of the delivery's client are ever read.</summary>
     private async Task<NotificationMessage?> MessageAsync(NotificationDelivery d, CancellationToken ct)

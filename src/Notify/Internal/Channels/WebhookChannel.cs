@@ -4,11 +4,13 @@ using System.Text;
 
 namespace Socme.Notify.Internal.Channels;
 
-// SOCme's signed webhook: POST JSON; X-Socme-Timestamp: <unix s>; X-Socme-Signature: sha256=<hex HMAC-SHA256(secret, "<ts>.<body>")>.
+// SOCme's signed webhook: POST JSON; X-Socme-Timestamp: <unix s>; X-Socme-Signature: sha256=<hex HMAC-SHA256(secret, "<ts>.<body>")>;
+// X-Socme-Delivery: the sender's delivery id, the same on every retry (a receiver drops repeats by it).
 internal sealed class WebhookChannel : IChannel
 {
     public const string SignatureHeader = "X-Socme-Signature";
     public const string TimestampHeader = "X-Socme-Timestamp";
+    public const string DeliveryHeader = "X-Socme-Delivery";
 
     public Task<NotifyResult> SendAsync(Settings s, NotificationMessage m, SendContext context, CancellationToken ct)
     {
@@ -41,6 +43,10 @@ internal sealed class WebhookChannel : IChannel
         {
             var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = HttpDelivery.JsonContent(body) };
             request.Headers.TryAddWithoutValidation(TimestampHeader, timestamp);
+            if (m.DeliveryId is { } delivery)
+            {
+                request.Headers.TryAddWithoutValidation(DeliveryHeader, delivery);
+            }
             if (signature is not null)
             {
                 request.Headers.TryAddWithoutValidation(SignatureHeader, signature);

@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Socme.Core.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class NodeSourceActivity : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "last_suricata_alert_ms",
+                table: "nodes",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "last_wazuh_alert_ms",
+                table: "nodes",
+                type: "bigint",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "last_suricata_alert_ms",
+                table: "nodes");
+
+            migrationBuilder.DropColumn(
+                name: "last_wazuh_alert_ms",
+                table: "nodes");
+        }
+    }
+}
