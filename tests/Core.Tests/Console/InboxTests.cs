@@ -98,6 +98,35 @@ public sealed class InboxTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture
     }
 
     [Fact]
+    public async Task The_bulk_bar_queues_the_selected_alerts_for_TheHive_once_each()
+    {
+        var (client, node) = await ConsoleData.ClientWithNodeAsync(fx);
+        await node.IngestAsync(ConsoleData.Wazuh(ConsoleData.WazuhLine(), 3, fx.Time.GetUtcNow()));
+        var (email, password, _) = await fx.UserAsync("analyst", scope: [client.Id]);
+        var page = await fx.NewPageAsync();
+        await ConsoleFixture.SignInAsync(page, email, password);
+        await page.GotoAsync($"/alerts?view=flat&client={client.Id}");
+        var rows = page.GetByTestId("alert-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+
+        await rows.Nth(0).Locator("input[type=checkbox]").CheckAsync();
+        await rows.Nth(1).Locator("input[type=checkbox]").CheckAsync();
+        await page.GetByTestId("bulk-thehive").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("bulk-notice")).ToHaveTextAsync("2 alert(s) queued for TheHive.");
+        // Again on the same two: still one escalation each.
+        await rows.Nth(0).Locator("input[type=checkbox]").CheckAsync();
+        await rows.Nth(1).Locator("input[type=checkbox]").CheckAsync();
+        await page.GetByTestId("bulk-thehive").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("bulk-notice")).ToHaveTextAsync("2 alert(s) queued for TheHive.");
+
+        var deliveries = (await fx.Admin.ListDeliveriesAsync(clientId: client.Id)).Items;
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal("thehive", d.Target));
+        Assert.Equal(2, deliveries.Select(d => d.AlertId).Distinct().Count());
+        fx.AssertNoBrowserErrors();
+    }
+
+    [Fact]
     public async Task A_client_user_of_B_never_sees_client_A()
     {
         var (clientA, nodeA) = await ConsoleData.ClientWithNodeAsync(fx, "Alpha Corp " + Guid.NewGuid().ToString("N")[..6]);

@@ -11,7 +11,8 @@ using Socme.Core.Infrastructure;
 namespace Socme.Core.Features.Alerts;
 
 /// <summary>One alert: its normalised fields, the raw JSON, MITRE links, history, comments, triage and related alerts.</summary>
-internal sealed class DetailModel(AlertService alerts, ClientService clients, UserManager<User> users, TenantScope scope) : PageModel
+internal sealed class DetailModel(AlertService alerts, ClientService clients, UserManager<User> users, TenantScope scope,
+    Notifications.DeliveryService deliveries) : PageModel
 {
     public const int RelatedCount = 8;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -39,6 +40,14 @@ internal sealed class DetailModel(AlertService alerts, ClientService clients, Us
 
     public Task<IActionResult> OnPostCommentAsync(long id, CancellationToken ct) =>
         ChangeAsync(id, token => alerts.AddCommentAsync(id, new CreateCommentRequest(Comment ?? ""), token), ct);
+
+    /// <summary>Queues the alert's escalation to TheHive (once per alert; its id and link show once TheHive answered).</summary>
+    public Task<IActionResult> OnPostTheHiveAsync(long id, CancellationToken ct) =>
+        ChangeAsync(id, token => deliveries.EscalateAsync([id], token), ct);
+
+    /// <summary>The suppression form filled with this alert's client, rule id and source IP.</summary>
+    public string SuppressLink => $"/notifications/suppressions?client={Alert.ClientId}&ruleId={Uri.EscapeDataString(Alert.RuleId ?? "")}" +
+        $"&srcIp={Uri.EscapeDataString(Alert.SrcIp ?? "")}&alert={Alert.Id}#suppress";
 
     private async Task<IActionResult> ChangeAsync<T>(long id, Func<CancellationToken, Task<T>>? change, CancellationToken ct)
     {

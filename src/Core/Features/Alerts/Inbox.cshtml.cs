@@ -12,7 +12,8 @@ namespace Socme.Core.Features.Alerts;
 /// The alert inbox: grouped (by source, rule, source and destination) or flat, filtered by what the URL says, with
 /// bulk triage on a selection or on whole groups. htmx requests get the table alone (<c>_InboxTable</c>).
 /// </summary>
-internal sealed class InboxModel(AlertService alerts, ClientService clients, NodeService nodes, TenantScope scope, TimeProvider time) : PageModel
+internal sealed class InboxModel(AlertService alerts, ClientService clients, NodeService nodes, Notifications.DeliveryService escalations, TenantScope scope,
+    TimeProvider time) : PageModel
 {
     /// <summary>The statuses "open" stands for (everything not closed).</summary>
     public const string OpenStatuses = "new,acknowledged,in_progress,escalated";
@@ -42,6 +43,8 @@ internal sealed class InboxModel(AlertService alerts, ClientService clients, Nod
     public bool IsStaff => scope.IsStaff;
     public string? Error { get; private set; }
     public string? Notice { get; private set; }
+    /// <summary>The notice's sentence (a resource key with {0} for <see cref="Notice"/>).</summary>
+    public string NoticeFormat { get; private set; } = "{0} alert(s) updated.";
     /// <summary>The newest alert id shown: the live bar counts what arrived after it.</summary>
     public long NewestId { get; private set; }
 
@@ -62,7 +65,11 @@ internal sealed class InboxModel(AlertService alerts, ClientService clients, Nod
     {
         var update = TriageAction.Update(action, scope.UserId, closeVerdict is { Length: > 0 } ? closeVerdict : null)
             ?? (action == "tag" && !string.IsNullOrWhiteSpace(addTag) ? new AlertUpdateRequest { AddTags = [addTag.Trim()] } : null);
-        if (update is null)
+        if (action == "thehive")
+        {
+            await EscalateAsync(ids, groups, ct);
+        }
+        else if (update is null)
         {
             Error = "Choose an action.";
         }
@@ -96,6 +103,31 @@ internal sealed class InboxModel(AlertService alerts, ClientService clients, Nod
         }
         await LoadAsync(ct);
         return Partial("_InboxTable", this);
+    }
+
+    /// <summary>Queues the selected alerts (or the alerts of the selected groups, at most 1,000) for TheHive, each once.</summary>
+    private async Task EscalateAsync(long[]? ids, string[]? groups, CancellationToken ct)
+    {
+        try
+        {
+            var selected = new List<long>(ids ?? []);
+            foreach (var group in groups ?? [])
+            {
+                var filter = Filter() with { Group = group };
+                selected.AddRange((await alerts.ListAsync(AlertGroups.WithGroupRange(filter, time.GetUtcNow()), 1000, null, ct)).Items.Select(a => a.Id));
+            }
+            if (selected.Count == 0)
+            {
+                Error = "Select alerts or groups first.";
+                return;
+            }
+            Notice = (await escalations.EscalateAsync(selected.Distinct().Take(1000).ToList(), ct)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            NoticeFormat = "{0} alert(s) queued for TheHive.";
+        }
+        catch (ApiException e)
+        {
+            Error = e.Message;
+        }
     }
 
     private async Task LoadAsync(CancellationToken ct)
