@@ -6,17 +6,24 @@
 # Builds src/Core and bench/Bench in Release, starts a throwaway PostgreSQL cluster (scripts/pg-throwaway.sh),
 # runs the harness on SQLite then on PostgreSQL (the core runs as a child process: socme-core serve), stops everything
 # it started (also on Ctrl-C or an error), and rewrites the sections between <!-- bench:core:start --> and
-# <!-- bench:core:end --> (ingest, list) and between <!-- bench:inbox:start --> and <!-- bench:inbox:end --> (inbox and
-# overview) of docs/performance.md, keeping the rest of the file. A benchmark, not a test: a goal that is
+# <!-- bench:core:end --> (ingest, list), between <!-- bench:inbox:start --> and <!-- bench:inbox:end --> (inbox and
+# overview) and between <!-- bench:notify:start --> and <!-- bench:notify:end --> (notification rules and deliveries) of
+# docs/performance.md, keeping the rest of the file. A benchmark, not a test: a goal that is
 # not met is reported, not failed; the script fails only when something breaks (build, an error answer, lost alerts).
 #
 # Environment (all optional):
 #   SOCME_BENCH_ALERTS=200000     alerts per timed ingest run (8 nodes x 500-alert batches; rounded up to whole batches)
 #   SOCME_BENCH_RUNS=3            ingest runs per database, each on a fresh database; the median is reported
 #   SOCME_BENCH_LIST_ROWS=1000000 alerts stored for the list query, and for the inbox and overview queries
-#   SOCME_BENCH_ONLY=ingest,list,inbox  which parts (a comma list); SOCME_BENCH_ONLY=inbox runs only the inbox and overview
-#                                 queries and rewrites only the <!-- bench:inbox:start/end --> section
+#   SOCME_BENCH_ONLY=ingest,list,inbox,notify  which parts (a comma list); SOCME_BENCH_ONLY=inbox runs only the inbox and
+#                                 overview queries and rewrites only the <!-- bench:inbox:start/end --> section;
+#                                 SOCME_BENCH_ONLY=notify only the notification rules and deliveries (<!-- bench:notify:... -->)
 #   SOCME_BENCH_INBOX_REQUESTS=200 timed requests per inbox query
+#   SOCME_BENCH_RULE_ALERTS=12000 corpus alerts the notification rules are evaluated over (in process)
+#   SOCME_BENCH_NOTIFY_ALERTS=5000 alerts per delivery burst; SOCME_BENCH_NOTIFY_RUNS=3 bursts per database (median)
+#   SOCME_BENCH_NOTIFY_RATE=40 SOCME_BENCH_NOTIFY_TRICKLE_BATCH=4 SOCME_BENCH_NOTIFY_SECONDS=45   the delivery latency run
+#                                 (alerts/s, alerts per ingest request, timed seconds after 5 s not counted)
+#   SOCME_BENCH_NOTIFY_DELIVERIES=0  the notify part runs only the rule evaluation (no core, no database)
 #   SOCME_BENCH_PROVIDERS="sqlite postgres"   which databases, in order
 #   SOCME_BENCH_PG_DURABLE=1      1: the throwaway cluster runs with fsync, synchronous_commit and full_page_writes on
 #                                 (production settings); 0: keep pg-throwaway's fast, non-durable test settings
@@ -112,7 +119,7 @@ fi
 mkdir -p "$work/results"
 for p in $providers; do
   say "harness: $p"
-  dotnet "$bench_dll" run --provider "$p" --out "$work/results/$p.json" --only "${SOCME_BENCH_ONLY:-ingest,list,inbox}" &
+  dotnet "$bench_dll" run --provider "$p" --out "$work/results/$p.json" --only "${SOCME_BENCH_ONLY:-ingest,list,inbox,notify}" &
   bench_pid=$!
   wait "$bench_pid"
   bench_pid=""

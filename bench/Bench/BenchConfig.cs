@@ -40,6 +40,29 @@ internal sealed record BenchConfig
 
     public int InboxWarmup { get; init; } = 20;
 
+    /// <summary>Alerts the rule evaluation runs over (corpus alerts, over and over).</summary>
+    public int RuleAlerts { get; init; } = 12_000;
+
+    /// <summary>Alerts per delivery burst (throughput), and bursts per database.</summary>
+    public int NotifyAlerts { get; init; } = 5_000;
+
+    public int NotifyRuns { get; init; } = 3;
+
+    /// <summary>Alerts per ingest request of a burst.</summary>
+    public int NotifyBatch { get; init; } = 500;
+
+    /// <summary>Alerts of the untimed first burst.</summary>
+    public int NotifyWarmupAlerts { get; init; } = 3_000;
+
+    /// <summary>The latency run: alerts per second, alerts per request, timed seconds after the warm-up seconds.</summary>
+    public int NotifyRate { get; init; } = 40;
+
+    public int NotifyTrickleBatch { get; init; } = 4;
+
+    public int NotifySeconds { get; init; } = 45;
+
+    public int NotifyTrickleWarmupSeconds { get; init; } = 5;
+
     /// <summary>Scratch folder for data folders, logs and results.</summary>
     public required string WorkDir { get; init; }
 
@@ -69,6 +92,15 @@ internal sealed record BenchConfig
             ListWarmup = Int("SOCME_BENCH_LIST_WARMUP", 30, 0),
             InboxRequests = Int("SOCME_BENCH_INBOX_REQUESTS", 200, 10),
             InboxWarmup = Int("SOCME_BENCH_INBOX_WARMUP", 20, 0),
+            RuleAlerts = Int("SOCME_BENCH_RULE_ALERTS", 12_000, 100),
+            NotifyAlerts = Int("SOCME_BENCH_NOTIFY_ALERTS", 5_000, 10),
+            NotifyRuns = Int("SOCME_BENCH_NOTIFY_RUNS", 3, 1),
+            NotifyBatch = Int("SOCME_BENCH_NOTIFY_BATCH", 500, 1),
+            NotifyWarmupAlerts = Int("SOCME_BENCH_NOTIFY_WARMUP", 3_000, 1),
+            NotifyRate = Int("SOCME_BENCH_NOTIFY_RATE", 40, 1),
+            NotifyTrickleBatch = Int("SOCME_BENCH_NOTIFY_TRICKLE_BATCH", 4, 1),
+            NotifySeconds = Int("SOCME_BENCH_NOTIFY_SECONDS", 45, 5),
+            NotifyTrickleWarmupSeconds = Int("SOCME_BENCH_NOTIFY_TRICKLE_WARMUP", 5, 0),
             WorkDir = Path.GetFullPath(work),
             CoreDll = Path.GetFullPath(dll),
             Corpus = Path.GetFullPath(corpus),

@@ -92,8 +92,11 @@ internal sealed class CoreProcess : IAsyncDisposable
         return new AdminLogin(Get("email"), Get("password"), Get("apiToken"));
     }
 
-    /// <summary>Starts <c>serve --migrate</c> on a free port and waits until <c>/healthz</c> answers ok.</summary>
-    public static async Task<CoreProcess> StartAsync(BenchConfig config, CoreTarget target, string logName)
+    /// <summary>
+    /// Starts <c>serve --migrate</c> on a free port (with <paramref name="environment"/> added to its environment) and waits
+    /// until <c>/healthz</c> answers ok.
+    /// </summary>
+    public static async Task<CoreProcess> StartAsync(BenchConfig config, CoreTarget target, string logName, IReadOnlyDictionary<string, string>? environment = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -107,6 +110,10 @@ internal sealed class CoreProcess : IAsyncDisposable
             var p = Create(config, target, ["serve"], log);
             p.StartInfo.Environment["ASPNETCORE_URLS"] = url;
             p.StartInfo.Environment["SOCME_Database__MigrateOnStart"] = "true";
+            foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            {
+                p.StartInfo.Environment[key] = value;
+            }
             var writer = new StreamWriter(log, append: true, Encoding.UTF8) { AutoFlush = true };
             p.OutputDataReceived += (_, e) => Write(writer, e.Data);
             p.ErrorDataReceived += (_, e) => Write(writer, e.Data);

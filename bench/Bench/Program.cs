@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Socme.Bench;
 
 // The SOCme core benchmark harness. Normally started by bench/run.sh:
-//   Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest,list,inbox]
+//   Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest,list,inbox,notify]
 //   Socme.Bench report --results DIR --doc docs/performance.md
 var verb = args.Length > 0 ? args[0] : "help";
 var options = ParseOptions(args.Skip(1).ToArray());
@@ -28,7 +28,7 @@ catch (Exception e) when (e is InvalidOperationException or IOException or HttpR
 static int Usage()
 {
     Console.Error.WriteLine("""
-        Usage: Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest,list,inbox]
+        Usage: Socme.Bench run --provider sqlite|postgres --out RESULT.json [--only ingest,list,inbox,notify]
                Socme.Bench report --results DIR --doc docs/performance.md
         Environment: SOCME_BENCH_ALERTS, SOCME_BENCH_RUNS, SOCME_BENCH_LIST_ROWS, SOCME_BENCH_WORK, SOCME_BENCH_PG
         (an Npgsql connection string of a server where the user may create databases), SOCME_BENCH_CORE_DLL, SOCME_CORPUS.
@@ -59,10 +59,10 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         var p => throw new InvalidOperationException($"--provider must be sqlite or postgres, not '{p}'."),
     };
     var output = options.GetValueOrDefault("out") ?? throw new InvalidOperationException("--out is required.");
-    var parts = (options.GetValueOrDefault("only") ?? "ingest,list,inbox").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    if (parts.Length == 0 || parts.Any(p => p is not ("ingest" or "list" or "inbox")))
+    var parts = (options.GetValueOrDefault("only") ?? "ingest,list,inbox,notify").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    if (parts.Length == 0 || parts.Any(p => p is not ("ingest" or "list" or "inbox" or "notify")))
     {
-        throw new InvalidOperationException("--only takes a comma list of ingest, list and inbox.");
+        throw new InvalidOperationException("--only takes a comma list of ingest, list, inbox and notify.");
     }
     var repo = RepoRoot();
     var config = BenchConfig.FromEnvironment(repo);
@@ -99,6 +99,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     List<IngestRunResult>? ingest = null;
     ListResult? list = null;
     InboxResult? inbox = null;
+    NotifyBenchResult? notify = null;
     if (parts.Contains("ingest"))
     {
         Log.Info($"[{provider}] building {config.TimedAlerts + config.WarmupAlerts:N0} alerts ({config.Nodes} nodes x {config.TimedBatchesPerNode} timed + {config.WarmupBatches} warm-up batches of {config.BatchSize}) from {corpus.Count} corpus lines");
@@ -118,8 +119,17 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     {
         inbox = await new InboxBench(config, provider, pg).RunAsync(corpus);
     }
+    if (parts.Contains("notify"))
+    {
+        // SOCME_BENCH_NOTIFY_DELIVERIES=0 runs only the rule evaluation (in process, no database).
+        var rules = await RuleBench.RunAsync(corpus, config.RuleAlerts, provider.ToString());
+        var deliveries = Environment.GetEnvironmentVariable("SOCME_BENCH_NOTIFY_DELIVERIES") == "0"
+            ? null
+            : await new NotifyBench(config, provider, pg).RunAsync(corpus);
+        notify = new NotifyBenchResult(rules, deliveries);
+    }
     var result = new ProviderResults(provider.ToString(), dbDescription, started.ToString("u", CultureInfo.InvariantCulture), sw.Elapsed.TotalSeconds,
-        config.Runs, workloadInfo, ingest, list, inbox, Machine.Describe(repo));
+        config.Runs, workloadInfo, ingest, list, inbox, Machine.Describe(repo), notify);
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, JsonSerializer.Serialize(result, ResultJson.Options));
     Log.Info($"[{provider}] done in {sw.Elapsed.TotalMinutes:0.0} min; results in {output}");
@@ -148,6 +158,11 @@ static int Report(Dictionary<string, string> options)
     {
         PerformanceReport.WriteSection(doc, InboxReport.Render(results, total), InboxReport.Start, InboxReport.End);
         Console.Error.WriteLine($"Wrote the inbox benchmark section of {doc}.");
+    }
+    if (results.Any(r => r.Notify is not null))
+    {
+        PerformanceReport.WriteSection(doc, NotifyReport.Render(results, total), NotifyReport.Start, NotifyReport.End);
+        Console.Error.WriteLine($"Wrote the notification benchmark section of {doc}.");
     }
     return 0;
 }
@@ -179,7 +194,7 @@ namespace Socme.Bench
     internal sealed record MachineInfo(int Nproc, string Cpu, string Memory, string Os, string Kernel, string DotNet, string Commit, string Date);
 
     internal sealed record ProviderResults(string Provider, string Database, string StartedAt, double Seconds, int Runs, WorkloadInfo? Workload,
-        List<IngestRunResult>? Ingest, ListResult? List, InboxResult? Inbox, MachineInfo Machine);
+        List<IngestRunResult>? Ingest, ListResult? List, InboxResult? Inbox, MachineInfo Machine, NotifyBenchResult? Notify = null);
 
     internal static class ResultJson
     {

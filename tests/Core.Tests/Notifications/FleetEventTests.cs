@@ -87,10 +87,12 @@ public sealed class FleetEventTests(NotifyFixture fx) : IClassFixture<NotifyFixt
         await node.IngestAsync(Envelopes.UniqueWazuh(2));
         await node.HeartbeatAsync(Healthy);
 
-        for (var hour = 0; hour < 7; hour++)
+        // Seven hours in steps shorter than the offline threshold, a heartbeat after each: the node itself stays online
+        // whenever the watcher looks (a step of an hour would let a tick that runs before the heartbeat see it offline).
+        for (var step = 0; step < 7 * 15; step++)
         {
-            fx.Time.Advance(TimeSpan.FromHours(1));
-            await node.HeartbeatAsync(Healthy); // the node itself stays online
+            fx.Time.Advance(TimeSpan.FromMinutes(4));
+            await node.HeartbeatAsync(Healthy);
         }
 
         var silent = Assert.Single(await WhenAsync(admin, client.Id, "socme-source-silent", 1));

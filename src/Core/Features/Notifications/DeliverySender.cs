@@ -22,6 +22,11 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
     public async Task SendAsync(long id, long leaseUntilMs, CancellationToken ct)
     {
         var d = await db.NotificationDeliveries.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (d is { Target: not DeliveryTargets.TheHive })
+        {
+            await SendBatchAsync([id], leaseUntilMs, 1, ct);
+            return;
+        }
         if (d is null || d.State != DeliveryState.Pending || d.LeaseUntilMs != leaseUntilMs)
         {
             return; // taken over by another dispatcher after our lease ran out, or already done
@@ -29,7 +34,7 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
         NotifyResult result;
         try
         {
-            result = d.Target == DeliveryTargets.TheHive ? await theHive.EscalateAsync(db, d, ct) : await SendToChannelAsync(d, ct);
+            result = await theHive.EscalateAsync(db, d, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -47,9 +52,136 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    private async Task<NotifyResult> SendToChannelAsync(NotificationDelivery d, CancellationToken ct)
+    /// <summary>
+    /// Sends one pass's leased deliveries to their channels: the rows, channels (secrets decrypted once per channel), alerts
+    /// and client names are read once for the pass instead of once per delivery; the messages go out
+    /// <paramref name="maxConcurrent"/> at a time without touching the database; every outcome is then recorded in one
+    /// <c>SaveChanges</c> (one transaction). Returns the ids of the TheHive escalations among them, which the caller sends
+    /// one by one with <see cref="SendAsync"/> (they write to the alert too).
+    /// </summary>
+    /// <remarks>
+    /// Per delivery this used to be a scope, four queries and a write transaction of its own (measured in
+    /// docs/performance.md, "notification rules and deliveries"). Recording at the end of the pass changes nothing for a
+    /// crash: a core killed before the write leaves the rows leased, and they are sent again when the lease runs out
+    /// (at least once, with the same delivery id), as a core killed between a send and its write always did.
+    /// </remarks>
+    public async Task<List<long>> SendBatchAsync(IReadOnlyList<long> ids, long leaseUntilMs, int maxConcurrent, CancellationToken ct)
     {
-        var channel = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == d.ChannelId, ct);
+        ArgumentNullException.ThrowIfNull(ids);
+        var rows = await db.NotificationDeliveries.Where(x => ids.Contains(x.Id)).ToListAsync(ct);
+        // Taken over by another dispatcher after our lease ran out, or already done: not ours to send.
+        var mine = rows.Where(d => d.State == DeliveryState.Pending && d.LeaseUntilMs == leaseUntilMs).OrderBy(d => d.Id).ToList();
+        var alone = mine.Where(d => d.Target == DeliveryTargets.TheHive).Select(d => d.Id).ToList();
+        var batch = mine.Where(d => d.Target != DeliveryTargets.TheHive).ToList();
+        if (batch.Count == 0)
+        {
+            return alone;
+        }
+        var channelIds = batch.Where(d => d.ChannelId is not null).Select(d => d.ChannelId!.Value).Distinct().ToList();
+        var channels = await db.NotificationChannels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var clientIds = batch.Select(d => d.ClientId).Distinct().ToList();
+        var clientNames = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var alertIds = new Dictionary<long, List<long>>();
+        foreach (var d in batch)
+        {
+            alertIds[d.Id] = await AlertIdsAsync(d, ct);
+        }
+        var wanted = alertIds.Values.SelectMany(x => x).Distinct().ToList();
+        var alerts = await db.Alerts.AsNoTracking().Where(a => wanted.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+
+        var settings = new Dictionary<Guid, Dictionary<string, string?>>();
+        var work = new (ChannelConfig? Config, NotificationMessage? Message, NotifyResult? Result)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var d = batch[i];
+            try
+            {
+                channels.TryGetValue(d.ChannelId ?? Guid.Empty, out var channel);
+                var refused = Refusal(d, channel);
+                if (refused is not null)
+                {
+                    work[i] = (null, null, refused);
+                    continue;
+                }
+                // Only alerts of the delivery's client are ever put in its message.
+                var own = alertIds[d.Id].Select(id => alerts.GetValueOrDefault(id)).OfType<AlertRecord>().Where(a => a.ClientId == d.ClientId).ToList();
+                var message = Message(d, own, clientNames.GetValueOrDefault(d.ClientId));
+                if (message is null)
+                {
+                    work[i] = (null, null, NotifyResult.Permanent("The alert no longer exists."));
+                    continue;
+                }
+                var kind = ChannelService.KindOf(channel!);
+                if (!settings.TryGetValue(channel!.Id, out var values))
+                {
+                    values = secrets.Read(channel, kind);
+                    settings[channel.Id] = values;
+                }
+                var config = new ChannelConfig(kind, new Dictionary<string, string?>(values)) { AllowPrivateNetwork = channel.AllowPrivateNetwork };
+                work[i] = (config, message.WithDeliveryId(DeliveryKey(d)), null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Delivery {DeliveryId} failed with an unexpected error", d.Id);
+                work[i] = (null, null, NotifyResult.Retry("Unexpected error: " + e.GetType().Name));
+            }
+        }
+
+        var results = new NotifyResult?[batch.Count];
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), new ParallelOptions { MaxDegreeOfParallelism = maxConcurrent, CancellationToken = ct },
+                async (i, token) =>
+                {
+                    var (config, message, result) = work[i];
+                    if (result is not null)
+                    {
+                        results[i] = result;
+                        return;
+                    }
+                    try
+                    {
+                        results[i] = await notifier.SendAsync(config!, message!, token);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+                    catch (Exception e)
+                    {
+                        log.LogError(e, "Delivery {DeliveryId} failed with an unexpected error", batch[i].Id);
+                        results[i] = NotifyResult.Retry("Unexpected error: " + e.GetType().Name);
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: record what was sent, give the rest back at once rather than at the end of their lease.
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (results[i] is { } r)
+                {
+                    Record(batch[i], r);
+                }
+                else
+                {
+                    batch[i].LeaseUntilMs = null;
+                }
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            Record(batch[i], results[i]!);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        return alone;
+    }
+
+    /// <summary>Why a delivery cannot go to its channel (permanently), or null.</summary>
+    private static NotifyResult? Refusal(NotificationDelivery d, NotificationChannel? channel)
+    {
         if (channel is null)
         {
             return NotifyResult.Permanent("The channel no longer exists.");
@@ -58,23 +190,14 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
         {
             return NotifyResult.Permanent("The channel belongs to another client; one client's alerts never reach another's channels.");
         }
-        if (!channel.Enabled)
-        {
-            return NotifyResult.Permanent("The channel is disabled.");
-        }
-        var message = await MessageAsync(d, ct);
-        if (message is null)
-        {
-            return NotifyResult.Permanent("The alert no longer exists.");
-        }
-        return await notifier.SendAsync(secrets.Config(channel, ChannelService.KindOf(channel)), message.WithDeliveryId(DeliveryKey(d)), ct);
+        return channel.Enabled ? null : NotifyResult.Permanent("The channel is disabled.");
     }
 
     /// <summary>The delivery's id as receivers see it (<c>X-Socme-Delivery</c>): the same on every retry of this delivery.</summary>
     internal static string DeliveryKey(NotificationDelivery d) => "socme-" + d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The delivery's alert, or its digest's first alerts; only alerts of the delivery's client are ever read.</summary>
-    private async Task<NotificationMessage?> MessageAsync(NotificationDelivery d, CancellationToken ct)
+    /// <summary>The delivery's own alert and, for a digest, the first others it carries.</summary>
+    private async Task<List<long>> AlertIdsAsync(NotificationDelivery d, CancellationToken ct)
     {
         var ids = new List<long>();
         if (d.AlertId is { } own)
@@ -86,15 +209,18 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
             ids.AddRange(await db.NotificationDeliveries.AsNoTracking().Where(x => x.DigestId == d.Id && x.AlertId != null)
                 .OrderBy(x => x.Id).Select(x => x.AlertId!.Value).Take(DigestShown - 1).ToListAsync(ct));
         }
-        var alerts = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id) && a.ClientId == d.ClientId)
-            .OrderByDescending(a => a.Level).ThenByDescending(a => a.TimeMs).ToListAsync(ct);
+        return ids;
+    }
+
+    /// <summary>The message of <paramref name="alerts"/> (all of the delivery's client), most severe and newest first; null when none is left.</summary>
+    private NotificationMessage? Message(NotificationDelivery d, List<AlertRecord> alerts, string? clientName)
+    {
         if (alerts.Count == 0)
         {
             return null;
         }
-        var clientName = await db.Clients.AsNoTracking().Where(c => c.Id == d.ClientId).Select(c => c.Name).FirstOrDefaultAsync(ct) ?? "client";
-        var client = new NotifyClient(d.ClientId, clientName);
-        var views = alerts.Select(View).ToList();
+        var client = new NotifyClient(d.ClientId, clientName ?? "client");
+        var views = alerts.OrderByDescending(a => a.Level).ThenByDescending(a => a.TimeMs).Select(View).ToList();
         return d.AlertCount > 1 ? NotificationMessage.Digest(client, views, Math.Max(d.AlertCount, views.Count), DigestShown) : NotificationMessage.ForAlert(client, views[0]);
     }
 

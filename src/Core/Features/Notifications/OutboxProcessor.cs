@@ -164,14 +164,26 @@ internal sealed class OutboxProcessor(SocmeDbContext db, TimeProvider time, IOpt
         return due.Count;
     }
 
-    /// <summary>Leases the due deliveries and sends them, several at once, each in a scope of its own.</summary>
+    /// <summary>
+    /// Leases the due deliveries and sends them, several at once: channel deliveries as one batch in a scope of their own
+    /// (<see cref="DeliverySender.SendBatchAsync"/>), TheHive escalations each in a scope of its own.
+    /// </summary>
     public async Task<int> SendDueAsync(CancellationToken ct)
     {
         var o = options.Value;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var leaseUntil = now + (long)o.Lease.TotalMilliseconds;
         var ids = await OutboxStore.LeaseDueAsync(db, now, leaseUntil, o.MaxConcurrentSends * 4, ct);
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrentSends, CancellationToken = ct }, async (id, token) =>
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+        List<long> alone;
+        using (var scope = scopes.CreateScope())
+        {
+            alone = await scope.ServiceProvider.GetRequiredService<DeliverySender>().SendBatchAsync(ids, leaseUntil, o.MaxConcurrentSends, ct);
+        }
+        await Parallel.ForEachAsync(alone, new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrentSends, CancellationToken = ct }, async (id, token) =>
         {
             using var scope = scopes.CreateScope();
             await scope.ServiceProvider.GetRequiredService<DeliverySender>().SendAsync(id, leaseUntil, token);
