@@ -18,13 +18,15 @@
 #                                        plus every failed test (normal also lists each test, but no per-assembly line)
 #   SOCME_TEST_HANG_TIMEOUT=15m          per-test hang timeout (--blame-hang-timeout); 0 disables
 #   SOCME_BUILD_SERVER_SHUTDOWN=0|1      run `dotnet build-server shutdown` at the end (default 1 when CI=true)
+#   SOCME_TEST_NATIVE_NODE=1             0: do not publish the native node agent (the PostgreSQL pass then runs the JIT one)
 #   SOCME_CORPUS                         defaults to ../shared/corpus beside the repo when that exists
 set -euo pipefail
 shopt -s extglob
 
 # System packages the tests need (Debian names): PostgreSQL for the second pass, Chromium for the console tests
 # (Playwright drives it; SOCME_CHROMIUM overrides its path). Add more here, e.g. openssh-server python3-aiosmtpd.
-SOCME_APT_PACKAGES=(postgresql chromium python3-aiosmtpd)
+# clang links the node agent's native build (Native AOT), which the PostgreSQL pass runs.
+SOCME_APT_PACKAGES=(postgresql chromium python3-aiosmtpd clang)
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -152,6 +154,26 @@ if [[ $rc -ne 0 ]]; then
   exit "$rc"
 fi
 
+# The node agent as it is deployed (docs/node.md): one native executable (Native AOT). The PostgreSQL pass runs it
+# wherever the tests start socme-node as a process; the SQLite pass runs the JIT build. Built for this CPU's
+# instruction set (the deployable's default, x86-64-v3, is measured by bench/node.sh).
+native_node=""
+if [[ "${SOCME_TEST_NATIVE_NODE:-1}" == 1 ]]; then
+  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) rid="" ;; esac
+  if [[ -z "$rid" ]] || ! command -v clang >/dev/null 2>&1; then
+    warn "the native node agent is not built (no clang, or no Native AOT target for $(uname -m)): the PostgreSQL pass runs the JIT build"
+  else
+    say "dotnet publish src/Node (Native AOT, $rid)"
+    run /dev/null dotnet publish src/Node/Node.csproj -c Release -r "$rid" -p:PublishAot=true -p:IlcInstructionSet=native \
+      -o "$work/native-node" "${build_args[@]:2}"
+    if [[ $rc -ne 0 ]]; then
+      err "the native node agent did not build (dotnet publish exit $rc)"
+      exit "$rc"
+    fi
+    native_node="$work/native-node/socme-node"
+  fi
+fi
+
 # ---------------------------------------------------------------- test passes
 # Sum the <Counters .../> of every TRX file under a dir: prints "total executed passed failed skipped files".
 # failed counts error/timeout/aborted too; skipped is total - executed (xunit skips are NotExecuted).
@@ -240,7 +262,7 @@ for pass in $passes; do
       else
         say "using SOCME_TEST_PG from the environment"
       fi
-      test_pass postgres SOCME_TEST_DB=postgres "SOCME_TEST_PG=$conn"
+      test_pass postgres SOCME_TEST_DB=postgres "SOCME_TEST_PG=$conn" "SOCME_TEST_NODE_EXE=$native_node"
       if [[ -f "$pg_state" ]]; then
         bash "$root/scripts/pg-throwaway.sh" stop "$pg_state" || true
       fi

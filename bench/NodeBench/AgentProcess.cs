@@ -26,7 +26,8 @@ internal sealed class AgentProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Writes a token (unless <paramref name="token"/> is null: already enrolled) and starts the agent on <paramref name="livePath"/>.</summary>
-    public static async Task<AgentProcess> StartAsync(NodeBenchConfig config, string? cpus, Uri core, string dataDir, string kind, string livePath, string? token, string log)
+    public static async Task<AgentProcess> StartAsync(NodeBenchConfig config, string? cpus, Uri core, string dataDir, string kind, string livePath, string? token, string log,
+        string? agentPath = null)
     {
         Directory.CreateDirectory(dataDir);
         if (token is not null)
@@ -38,9 +39,8 @@ internal sealed class AgentProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
-        var p = Proc.Start(cpus, "dotnet",
-            [config.NodeDll, "run", "--core", core.ToString(), "--data", dataDir, kind == "wazuh" ? "--wazuh" : "--suricata", livePath, "--from-beginning"],
-            log, env, Path.GetDirectoryName(config.NodeDll));
+        var (file, args) = NodeBenchConfig.Command(agentPath ?? config.NodeDll, "run", "--core", core.ToString(), "--data", dataDir, kind == "wazuh" ? "--wazuh" : "--suricata", livePath, "--from-beginning");
+        var p = Proc.Start(cpus, file, args, log, env, Path.GetDirectoryName(config.NodeDll));
         var agent = new AgentProcess(p, dataDir, livePath);
         var status = Path.Combine(dataDir, "status.json");
         var sw = Stopwatch.StartNew();

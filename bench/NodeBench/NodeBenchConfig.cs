@@ -27,7 +27,22 @@ internal sealed record NodeBenchConfig
 
     public required string WorkDir { get; init; }
 
+    /// <summary>The agent measured against the goals: <c>socme-node.dll</c> (run by <c>dotnet</c>) or the native executable
+    /// (<c>dotnet publish -p:PublishAot=true</c>; bench/node.sh builds and passes it).</summary>
     public required string NodeDll { get; init; }
+
+    /// <summary>A second agent build timed beside it on the same files (bench/node.sh: the JIT build), or null.</summary>
+    public string? CompareNodeDll { get; init; }
+
+    /// <summary>The program and arguments that run <paramref name="agent"/> (a .dll or an executable) with <paramref name="args"/>.</summary>
+    public static (string File, string[] Args) Command(string agent, params string[] args) =>
+        agent.EndsWith(".dll", StringComparison.Ordinal) ? ("dotnet", [agent, .. args]) : (agent, args);
+
+    /// <summary>The program and arguments that run the measured agent with <paramref name="args"/>.</summary>
+    public (string File, string[] Args) Node(params string[] args) => Command(NodeDll, args);
+
+    /// <summary>How a build is named in the report.</summary>
+    public static string BuildName(string agent) => agent.EndsWith(".dll", StringComparison.Ordinal) ? "JIT" : "native";
 
     public required string CoreDll { get; init; }
 
@@ -52,6 +67,7 @@ internal sealed record NodeBenchConfig
             E2eSeconds = (int)Long("SOCME_NODEBENCH_E2E_SECONDS", 60),
             WorkDir = Env("SOCME_NODEBENCH_WORK") ?? Path.Combine(Path.GetTempPath(), "socme-nodebench"),
             NodeDll = Env("SOCME_NODEBENCH_NODE_DLL") ?? Path.Combine(repo, "src", "Node", "bin", "Release", "net10.0", "socme-node.dll"),
+            CompareNodeDll = Env("SOCME_NODEBENCH_COMPARE_NODE_DLL"),
             CoreDll = Env("SOCME_NODEBENCH_CORE_DLL") ?? Path.Combine(repo, "src", "Core", "bin", "Release", "net10.0", "socme-core.dll"),
             SelfDll = typeof(NodeBenchConfig).Assembly.Location,
             Corpus = Env("SOCME_CORPUS") ?? Path.GetFullPath(Path.Combine(repo, "..", "shared", "corpus")),

@@ -47,6 +47,12 @@ internal static class NodeReport
         var m = r.Machine;
         var ms = r.Measurements;
         double Med(string file, string tool, Func<Measurement, double> f) => Median(ms.Where(x => x.File == file && x.Tool == tool).Select(f));
+        string Label(string tool) => tool switch
+        {
+            Throughput.Agent when r.AgentBuild is { } b => $"socme-node ({b}) → fast sink",
+            Throughput.AgentCompare => $"socme-node ({r.CompareBuild}) → fast sink",
+            _ => tool,
+        };
 
         L(Start);
         L("## Node agent: pipeline throughput and end-to-end latency");
@@ -73,13 +79,21 @@ internal static class NodeReport
         L("  the repository): the Wazuh `alerts.json` lines, and the Suricata EVE lines with the corpus's mix of event types, in file");
         L("  order, over and over, each line with a fresh `timestamp` and a unique Wazuh `id` / Suricata `flow_id` (as the demo's");
         L("  `CorpusReplayer` writes them; every other byte is the corpus line's).");
-        L("- **The agent** is the real deployable, `socme-node run --core URL --data DIR --wazuh|--suricata FILE --from-beginning`, started");
+        L(r.AgentBuild == "native"
+            ? "- **The agent** is the real deployable, the native executable (`dotnet publish src/Node -c Release -r linux-x64 -p:PublishAot=true`,"
+            : "- **The agent** is the real deployable, `socme-node.dll` under the JIT (`dotnet socme-node.dll`,");
+        L("  docs/node.md), `socme-node run --core URL --data DIR --wazuh|--suricata FILE --from-beginning`, started");
         L(string.Create(Inv, $"  with `taskset -c {r.MeasuredCpu}` (one core) on a fresh data folder on the same ext4 disk as the repository (real fsyncs). When it"));
         L("  is up (its status file written, then 1.5 s), the whole file appears at its path at once (a hard link) and the clock starts;");
         L("  it stops when the sink has accepted the file's last alert. So the time covers the whole pipeline as the agent runs it:");
         L("  tail → classify/filter → key, envelope, CRC frame → spool append + fsync → `spooled` checkpoint → read back, gzip, POST");
         L("  → `acked` checkpoint + spool cursor. The run fails unless the sink got exactly the file's alerts (no loss, no duplicate) and");
         L("  the `acked` checkpoint reaches the end of the file. **Peak RSS** is the agent's `VmHWM` from `/proc/PID/status`.");
+        if (r.CompareBuild is { } cb)
+        {
+            L(string.Create(Inv, $"  The {cb} build of the same code (\"{Label(Throughput.AgentCompare)}\" below{(cb == "JIT" ? ", `dotnet socme-node.dll`, tiered compilation off" : "")}) runs the same way, right"));
+            L("  after it, for comparison; the goals are the deployable's.");
+        }
         L("- **The fast sink** (`FakeCore`, in the harness, on the other CPU) is a tiny Kestrel endpoint: it gunzips each batch, counts");
         L("  its lines and answers 200 `{\"accepted\":N,\"duplicates\":0,\"rejected\":[]}`. This measures the agent's own speed.");
         L("- **The bare pass** (the limit): one `Utf8JsonReader` over every token of every line, reading the file in 256 KiB blocks and");
@@ -152,7 +166,7 @@ internal static class NodeReport
         foreach (var f in r.Files)
         {
             var agent = Med(f.Kind, Throughput.Agent, x => x.LinesPerSecond);
-            foreach (var tool in new[] { Throughput.Agent, Throughput.Bare, Throughput.Jq, Throughput.AgentCore })
+            foreach (var tool in new[] { Throughput.Agent, Throughput.AgentCompare, Throughput.Bare, Throughput.Jq, Throughput.AgentCore })
             {
                 var runs = ms.Where(x => x.File == f.Kind && x.Tool == tool).ToList();
                 if (runs.Count == 0)
@@ -163,7 +177,7 @@ internal static class NodeReport
                 var ratio = tool == Throughput.Agent ? "–" : string.Create(Inv, $"{agent / lps:0.00}");
                 var rss = runs.Any(x => x.PeakRssBytes is not null) ? Mib(runs.Max(x => x.PeakRssBytes)) : "–";
                 var bold = tool == Throughput.Agent ? "**" : "";
-                L(string.Create(Inv, $"| {f.Kind} | {tool}{(tool == Throughput.AgentCore ? " (1 run)" : "")} | {bold}{lps:N0}{bold} | {Median(runs.Select(x => x.MegabytesPerSecond)):0.0} | {ratio} | {Median(runs.Select(x => x.CpuSeconds / x.Lines * 1e6)):0.00} | {rss} |"));
+                L(string.Create(Inv, $"| {f.Kind} | {Label(tool)}{(tool == Throughput.AgentCore ? " (1 run)" : "")} | {bold}{lps:N0}{bold} | {Median(runs.Select(x => x.MegabytesPerSecond)):0.0} | {ratio} | {Median(runs.Select(x => x.CpuSeconds / x.Lines * 1e6)):0.00} | {rss} |"));
             }
         }
         L();
@@ -173,7 +187,7 @@ internal static class NodeReport
         L("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var x in ms)
         {
-            L(string.Create(Inv, $"| {x.File} | {x.Tool} | {x.Run} | {x.Seconds:0.00} | {x.LinesPerSecond:N0} | {x.MegabytesPerSecond:0.0} | {x.CpuSeconds:0.00} | {100 * x.OtherCpuFraction:0} % | {Mib(x.PeakRssBytes)} | {x.Attempts} | {x.Note ?? ""} |"));
+            L(string.Create(Inv, $"| {x.File} | {Label(x.Tool)} | {x.Run} | {x.Seconds:0.00} | {x.LinesPerSecond:N0} | {x.MegabytesPerSecond:0.0} | {x.CpuSeconds:0.00} | {100 * x.OtherCpuFraction:0} % | {Mib(x.PeakRssBytes)} | {x.Attempts} | {x.Note ?? ""} |"));
         }
         L();
         L("### End-to-end latency (line written → alert listed by the API)");

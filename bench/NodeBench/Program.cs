@@ -113,6 +113,10 @@ internal static class Program
                 for (var run = 1; run <= config.Runs; run++)
                 {
                     measurements.Add(await t.AgentAsync(file, run));
+                    if (config.CompareNodeDll is not null)
+                    {
+                        measurements.Add(await t.AgentAsync(file, run, compare: true));
+                    }
                     measurements.Add(await t.BareAsync(file, run));
                     measurements.Add(await t.JqAsync(file, run));
                 }
@@ -143,7 +147,9 @@ internal static class Program
             jqVersion,
             files.Select(f => f with { Path = Path.GetFileName(f.Path) }).ToList(),
             measurements,
-            latency);
+            latency,
+            NodeBenchConfig.BuildName(config.NodeDll),
+            config.CompareNodeDll is { } other ? NodeBenchConfig.BuildName(other) : null);
         if (options.TryGetValue("out", out var output))
         {
             await File.WriteAllBytesAsync(output, JsonSerializer.SerializeToUtf8Bytes(results, Json.Options));
@@ -185,7 +191,9 @@ internal sealed record NodeBenchResults(
     string JqVersion,
     List<WorkloadFile> Files,
     List<Measurement> Measurements,
-    LatencyResult Latency);
+    LatencyResult Latency,
+    string? AgentBuild = null,
+    string? CompareBuild = null);
 
 internal static class Machine
 {

@@ -104,7 +104,8 @@ internal sealed class RealCore : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         var noKeys = Path.Combine(dataDir, "..", "no-ssh-keys");
         Directory.CreateDirectory(noKeys);
-        await Proc.RunAsync(cpus, "dotnet", [config.NodeDll, "enroll", "--core", Address.ToString(), "--code", node.EnrollmentCode, "--data", dataDir, "--ssh-dir", noKeys], TimeSpan.FromMinutes(2));
+        var (file, args) = config.Node("enroll", "--core", Address.ToString(), "--code", node.EnrollmentCode, "--data", dataDir, "--ssh-dir", noKeys);
+        await Proc.RunAsync(cpus, file, args, TimeSpan.FromMinutes(2));
     }
 
     public double CpuSeconds => Proc.CpuSeconds(_process.Id);

@@ -33,6 +33,9 @@ internal sealed class Throughput(NodeBenchConfig config, FakeCore sink, Action<s
     public const string Bare = "bare Utf8JsonReader pass";
     public const string Jq = "jq";
     public const string Agent = "socme-node → fast sink";
+
+    /// <summary>The other build of the agent (<see cref="NodeBenchConfig.CompareNodeDll"/>), for comparison only.</summary>
+    public const string AgentCompare = "socme-node, other build → fast sink";
     public const string AgentCore = "socme-node → socme-core (SQLite)";
 
     private const double MaxOther = 0.10;
@@ -71,14 +74,16 @@ internal sealed class Throughput(NodeBenchConfig config, FakeCore sink, Action<s
 
     /// <summary>The real agent against the fast sink: the file appears at the agent's path at once (a hard link); the
     /// clock runs until the sink has accepted every alert of the file.</summary>
-    public async Task<Measurement> AgentAsync(WorkloadFile file, int run) => await RetryAsync(async attempt =>
+    public async Task<Measurement> AgentAsync(WorkloadFile file, int run, bool compare = false) => await RetryAsync(async attempt =>
     {
+        var agentPath = compare ? config.CompareNodeDll! : config.NodeDll;
+        var tool = compare ? AgentCompare : Agent;
         var dir = Path.Combine(config.WorkDir, "runs", $"{file.Kind}-agent-{run}-{attempt}");
         try
         {
             var live = Path.Combine(dir, "live", file.Kind == "wazuh" ? "alerts.json" : "eve.json");
             Directory.CreateDirectory(Path.GetDirectoryName(live)!);
-            await using var agent = await AgentProcess.StartAsync(config, Cpu, sink.Address, Path.Combine(dir, "data"), file.Kind, live, "nodebench-token", Path.Combine(config.WorkDir, "logs", $"{file.Kind}-agent-{run}-{attempt}.log"));
+            await using var agent = await AgentProcess.StartAsync(config, Cpu, sink.Address, Path.Combine(dir, "data"), file.Kind, live, "nodebench-token", Path.Combine(config.WorkDir, "logs", $"{file.Kind}-{(compare ? "compare" : "agent")}-{run}-{attempt}.log"), agentPath);
             // Past start-up (JIT of the idle loop, first heartbeat).
             await Task.Delay(1500);
             await Proc.WaitQuietAsync(config.MeasuredCpu, 0.15, TimeSpan.FromSeconds(30));
@@ -106,7 +111,7 @@ internal sealed class Throughput(NodeBenchConfig config, FakeCore sink, Action<s
                 throw new InvalidOperationException($"socme-node exited with {exit}");
             }
             var other = Math.Max(0, (after.Busy - before.Busy) - cpu) / seconds;
-            return new Measurement(file.Kind, Agent, run, file.Lines, file.Bytes, seconds, cpu, other, rss, attempt,
+            return new Measurement(file.Kind, tool, run, file.Lines, file.Bytes, seconds, cpu, other, rss, attempt,
                 string.Create(CultureInfo.InvariantCulture, $"{sink.Requests} requests; the sink took {sink.Busy.TotalSeconds:0.0} s to answer them; RSS at the end {anon / 1048576.0:0} MiB anonymous + {mapped / 1048576.0:0} MiB files"));
         }
         finally

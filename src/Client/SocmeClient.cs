@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
@@ -6,6 +7,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Socme.Client;
 
@@ -14,10 +16,15 @@ namespace Socme.Client;
 /// Every non-success answer throws <see cref="SocmeApiException"/> carrying the status, the ProblemDetails
 /// <c>code</c> and the body, so a failing test or CLI call shows what the server said.
 /// </remarks>
-public sealed class SocmeClient(HttpClient http)
+/// <param name="http">The client, its base address the core's.</param>
+/// <param name="json">The JSON options (default <see cref="JsonOptions"/>); a program built with Native AOT passes options whose
+/// resolver is a source-generated context holding every type it calls the API with (the node agent's <c>NodeJson</c>).</param>
+public sealed class SocmeClient(HttpClient http, JsonSerializerOptions? json = null)
 {
     /// <summary>The JSON options of the wire format (camelCase, enums as strings, nulls omitted).</summary>
     public static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
+    private readonly JsonSerializerOptions _json = json ?? JsonOptions;
 
     public HttpClient Http { get; } = http ?? throw new ArgumentNullException(nameof(http));
 
@@ -28,12 +35,19 @@ public sealed class SocmeClient(HttpClient http)
         return this;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only when reflection-based JSON is enabled (the feature switch is false, and the branch trimmed away, in a Native AOT build).")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only when reflection-based JSON is enabled (the feature switch is false, and the branch trimmed away, in a Native AOT build).")]
     public static JsonSerializerOptions CreateJsonOptions()
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         };
+        if (JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            // Under the JIT every DTO by reflection; a Native AOT program passes its own source-generated options.
+            o.TypeInfoResolver = new DefaultJsonTypeInfoResolver();
+        }
         return o;
     }
 
@@ -162,10 +176,10 @@ public sealed class SocmeClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(rawJson);
         var sb = new StringBuilder(rawJson.Length + 64);
-        sb.Append("{\"source\":").Append(JsonSerializer.Serialize(source));
+        sb.Append("{\"source\":\"").Append(JsonEncodedText.Encode(source)).Append('"');
         if (key is not null)
         {
-            sb.Append(",\"key\":").Append(JsonSerializer.Serialize(key));
+            sb.Append(",\"key\":\"").Append(JsonEncodedText.Encode(key)).Append('"');
         }
         sb.Append(",\"raw\":").Append(rawJson).Append('}');
         return sb.ToString();
@@ -267,13 +281,13 @@ public sealed class SocmeClient(HttpClient http)
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: JsonOptions);
+            request.Content = JsonContent.Create(body, _json.GetTypeInfo(body.GetType()));
         }
         using var response = await Http.SendAsync(request, ct);
         return await ReadAsync<T>(response, ct);
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -283,7 +297,7 @@ public sealed class SocmeClient(HttpClient http)
         {
             return default!;
         }
-        var value = await response.Content.ReadFromJsonAsync<T>(JsonOptions, ct);
+        var value = await response.Content.ReadFromJsonAsync((JsonTypeInfo<T>)_json.GetTypeInfo(typeof(T)), ct);
         return value!;
     }
 

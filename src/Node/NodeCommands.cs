@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Socme.Client;
 using Socme.Node.Configuration;
 using Microsoft.Extensions.Options;
 using Socme.Node.Enrollment;
@@ -47,7 +46,7 @@ internal static class NodeCommands
             }
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(snapshot, SocmeClient.JsonOptions));
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(snapshot, NodeJson.Default.AgentStatusSnapshot));
             }
             else
             {
@@ -85,7 +84,7 @@ internal static class NodeCommands
             var vitals = await collector.CollectAsync(ct);
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(vitals, SocmeClient.JsonOptions));
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(vitals, NodeJson.Default.NodeVitals));
             }
             else
             {

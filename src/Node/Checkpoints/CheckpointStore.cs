@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Socme.Client;
 using Socme.Node.Status;
 
 namespace Socme.Node.Checkpoints;
@@ -84,7 +83,7 @@ internal sealed class CheckpointStore
         }
         try
         {
-            var cp = JsonSerializer.Deserialize<SourceCheckpoint>(bytes, SocmeClient.JsonOptions);
+            var cp = JsonSerializer.Deserialize(bytes, NodeJson.Default.SourceCheckpoint);
             if (cp is null || cp.SourceId != sourceId)
             {
                 problem = $"{path} belongs to another source ('{cp?.SourceId}').";
@@ -105,7 +104,7 @@ internal sealed class CheckpointStore
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var path = PathFor(checkpoint.SourceId);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(checkpoint, SocmeClient.JsonOptions);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(checkpoint, NodeJson.Default.SourceCheckpoint);
         try
         {
             AtomicFile.Write(path, bytes);

@@ -115,5 +115,5 @@ public static class NodeConfig
     }
 
     /// <summary>The effective options as JSON (the token is never part of them).</summary>
-    public static string Describe(NodeOptions o) => System.Text.Json.JsonSerializer.Serialize(o, Client.SocmeClient.JsonOptions);
+    public static string Describe(NodeOptions o) => System.Text.Json.JsonSerializer.Serialize(o, NodeJson.Default.NodeOptions);
 }

@@ -31,7 +31,7 @@ public sealed class Enroller(TimeProvider time)
         var hostname = Hostname();
         var keys = HostKeys();
         using var http = new HttpClient { BaseAddress = core, Timeout = TimeSpan.FromSeconds(30) };
-        var client = new SocmeClient(http);
+        var client = new SocmeClient(http, NodeJson.Default.Options);
         EnrollResponse response;
         try
         {

@@ -11,7 +11,7 @@ public sealed record EnrollmentRecord(string Core, Guid NodeId, Guid ClientId, s
     {
         try
         {
-            return JsonSerializer.Deserialize<EnrollmentRecord>(File.ReadAllText(Path.Combine(dataDir, FileName)), Client.SocmeClient.JsonOptions);
+            return JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(dataDir, FileName)), NodeJson.Default.EnrollmentRecord);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -22,7 +22,7 @@ public sealed record EnrollmentRecord(string Core, Guid NodeId, Guid ClientId, s
     public void Write(string dataDir)
     {
         var path = Path.Combine(dataDir, FileName);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, Client.SocmeClient.JsonOptions));
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, NodeJson.Default.EnrollmentRecord));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
-using Socme.Client;
 using Socme.Node.Configuration;
 using Socme.Node.Enrollment;
 using Socme.Node.Pipeline;
@@ -66,7 +65,7 @@ public sealed class HeartbeatSender(
                 var document = await vitals.CollectAsync(ct);
                 using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/ingest/heartbeat")
                 {
-                    Content = JsonContent.Create(document, options: SocmeClient.JsonOptions),
+                    Content = JsonContent.Create(document, NodeJson.Default.NodeVitals),
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var response = await _http.SendAsync(request, ct);

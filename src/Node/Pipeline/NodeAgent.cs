@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Socme.Client;
 using Socme.Node.Checkpoints;
 using Socme.Node.Configuration;
 using Socme.Node.DeadLetters;
@@ -218,7 +217,7 @@ public sealed class NodeAgent : BackgroundService
     {
         try
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(Snapshot(), SocmeClient.JsonOptions);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(Snapshot(), NodeJson.Default.AgentStatusSnapshot);
             AtomicFile.Write(Path.Combine(_settings.Node.DataDir, StatusPrinter.FileName), bytes, durable: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

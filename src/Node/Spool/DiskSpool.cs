@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using Socme.Client;
 using Socme.Node.Checkpoints;
 using Socme.Node.Status;
 
@@ -174,7 +173,7 @@ internal sealed class DiskSpool : IDisposable
         }
         try
         {
-            var c = JsonSerializer.Deserialize<CursorFile>(File.ReadAllBytes(path), SocmeClient.JsonOptions);
+            var c = JsonSerializer.Deserialize(File.ReadAllBytes(path), NodeJson.Default.CursorFile);
             if (c is null || c.Segment < 1 || c.Offset < SpoolFormat.SegmentHeaderBytes || string.IsNullOrEmpty(c.SpoolId))
             {
                 return null;
@@ -413,7 +412,7 @@ internal sealed class DiskSpool : IDisposable
 
     private void WriteCursor(SpoolLocation cursor)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new CursorFile(1, SpoolId, cursor.Segment, cursor.Offset), SocmeClient.JsonOptions);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new CursorFile(1, SpoolId, cursor.Segment, cursor.Offset), NodeJson.Default.CursorFile);
         AtomicFile.Write(Path.Combine(_settings.Directory, CursorFileName), bytes);
     }
 
@@ -845,5 +844,5 @@ internal sealed class DiskSpool : IDisposable
         _lockFile.Dispose();
     }
 
-    private sealed record CursorFile(int Version, string SpoolId, long Segment, long Offset);
+    internal sealed record CursorFile(int Version, string SpoolId, long Segment, long Offset);
 }

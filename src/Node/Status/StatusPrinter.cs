@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Socme.Client;
 
 namespace Socme.Node.Status;
 
@@ -15,7 +14,7 @@ public static class StatusPrinter
         problem = null;
         try
         {
-            return JsonSerializer.Deserialize<AgentStatusSnapshot>(File.ReadAllText(path), SocmeClient.JsonOptions);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), NodeJson.Default.AgentStatusSnapshot);
         }
         catch (FileNotFoundException)
         {

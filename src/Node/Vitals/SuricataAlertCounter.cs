@@ -32,7 +32,6 @@ internal sealed class SuricataAlertCounter(VitalsOptions options, ILogger logger
 
     private const int ChunkBytes = 1024 * 1024;
 
-    private static readonly JsonSerializerOptions HistoryJson = new(JsonSerializerDefaults.Web);
 
     private (DateTimeOffset At, long? Count)? _scanCache;
 
@@ -264,7 +263,7 @@ internal sealed class SuricataAlertCounter(VitalsOptions options, ILogger logger
     {
         try
         {
-            var history = JsonSerializer.Deserialize<AlertHistory>(File.ReadAllText(path), HistoryJson);
+            var history = JsonSerializer.Deserialize(File.ReadAllText(path), NodeJson.Default.AlertHistory);
             return history is { Last: not null, Samples: not null } ? history : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
@@ -287,7 +286,7 @@ internal sealed class SuricataAlertCounter(VitalsOptions options, ILogger logger
         var temp = string.Create(CultureInfo.InvariantCulture, $"{path}.{Environment.ProcessId}.tmp");
         try
         {
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(history, HistoryJson));
+            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(history, NodeJson.Default.AlertHistory));
             File.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

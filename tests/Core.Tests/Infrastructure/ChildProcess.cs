@@ -66,7 +66,9 @@ public sealed class ChildProcess : IDisposable
 
     public static ChildProcess Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? workingDirectory = null, string? stdin = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        // ./test.sh's PostgreSQL pass runs the native agent (Native AOT) it published: the deployable of docs/node.md.
+        var native = assembly == "socme-node" ? Environment.GetEnvironmentVariable("SOCME_TEST_NODE_EXE") : null;
+        var psi = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : native)
         {
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
@@ -74,7 +76,10 @@ public sealed class ChildProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Locate(assembly));
+        if (string.IsNullOrEmpty(native))
+        {
+            psi.ArgumentList.Add(Locate(assembly));
+        }
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
