@@ -261,7 +261,9 @@ internal sealed class FakeCore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: it stops too. Stop then Close unregistered the listener twice, and the managed HttpListener's second
+        // unregistration binds the port again to look it up, failing with "Address already in use" when another test's
+        // server had taken the port in between (seen once in a full run).
         _listener.Close();
         try
         {
