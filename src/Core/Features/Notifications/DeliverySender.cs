@@ -89,7 +89,8 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
         var wanted = alertIds.Values.SelectMany(x => x).Distinct().ToList();
         var alerts = await db.Alerts.AsNoTracking().Where(a => wanted.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
 
-        var settings = new Dictionary<Guid, Dictionary<string, string?>>();
+        // One ChannelConfig per channel (secrets decrypted once); it is immutable, so the concurrent sends share it.
+        var configs = new Dictionary<Guid, ChannelConfig>();
         var work = new (ChannelConfig? Config, NotificationMessage? Message, NotifyResult? Result)[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -111,13 +112,11 @@ internal sealed class DeliverySender(SocmeDbContext db, TimeProvider time, IOpti
                     work[i] = (null, null, NotifyResult.Permanent("The alert no longer exists."));
                     continue;
                 }
-                var kind = ChannelService.KindOf(channel!);
-                if (!settings.TryGetValue(channel!.Id, out var values))
+                if (!configs.TryGetValue(channel!.Id, out var config))
                 {
-                    values = secrets.Read(channel, kind);
-                    settings[channel.Id] = values;
+                    config = secrets.Config(channel, ChannelService.KindOf(channel));
+                    configs[channel.Id] = config;
                 }
-                var config = new ChannelConfig(kind, new Dictionary<string, string?>(values)) { AllowPrivateNetwork = channel.AllowPrivateNetwork };
                 work[i] = (config, message.WithDeliveryId(DeliveryKey(d)), null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
